@@ -1,0 +1,1 @@
+//! The situation picture computation (see ARCHITECTURE.md).
