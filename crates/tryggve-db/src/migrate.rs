@@ -1,0 +1,42 @@
+//! Applies the migrations of the connected backend, in order, each in its
+//! own transaction, recording them in `schema_migrations`. Migrations are
+//! never edited once released; a new change is a new file.
+
+use crate::{Db, Result, with_pool};
+
+/// (version, SQL) per backend. Keep the two lists the same length and meaning.
+const SQLITE: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_foundation.sql"))];
+const POSTGRES: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_foundation.sql"))];
+
+pub(crate) async fn run(db: &Db) -> Result<()> {
+    let migrations = match db.backend() {
+        crate::Backend::Sqlite => SQLITE,
+        crate::Backend::Postgres => POSTGRES,
+    };
+    with_pool!(db, p => {
+        sqlx::query("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            .execute(p)
+            .await?;
+        for (version, sql) in migrations {
+            let mut tx = p.begin().await?;
+            // Serialise concurrent starters on PostgreSQL; harmless elsewhere.
+            let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+                .bind(version)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if done.is_some() {
+                continue;
+            }
+            tracing::info!(version, "applying migration");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(*sql)).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
+                .bind(version)
+                .bind(chrono::Utc::now().naive_utc().to_string())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        }
+    });
+    Ok(())
+}
+
