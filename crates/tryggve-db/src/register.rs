@@ -222,6 +222,13 @@ impl Db {
         tx.commit().await?;
         Ok(id)
     }
+
+    pub async fn update_council(&self, actor: &Actor, k: &Council) -> Result<()> {
+        versioned_update!(self, actor, "council", self.council(k.id).await?, k,
+            "UPDATE councils SET name = $1, area_id = $2, description = $3, version = version + 1 WHERE id = $4 AND version = $5",
+            &k.name, k.area_id.map(|a| a.0), &k.description, k.id.0, k.version);
+        Ok(())
+    }
 }
 
 impl Tx {

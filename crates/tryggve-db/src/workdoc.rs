@@ -203,7 +203,14 @@ impl Db {
     pub async fn create_measure(&self, actor: &Actor, measure: &Measure) -> Result<MeasureId> {
         let mut tx = self.begin(actor.clone()).await?;
         let id = MeasureId(tx.next_id("measures").await?);
-        let measure = Measure { id, version: 1, ..measure.clone() };
+        let mut measure = Measure { id, version: 1, ..measure.clone() };
+        if measure.position <= 0 {
+            // A new row goes last in its table.
+            let (collab, kind) = (measure.collaboration_id.0, measure.kind.as_str());
+            measure.position = on_tx!(tx, c => sqlx::query_scalar::<_, i64>(
+                "SELECT COALESCE(MAX(position), 0) + 1 FROM measures WHERE collaboration_id = $1 AND kind = $2")
+                .bind(collab).bind(kind).fetch_one(&mut *c).await?);
+        }
         tx.insert_measure(&measure).await?;
         tx.audit("create", "measure", Some(id.0), diff(None, Some(&measure))).await?;
         tx.commit().await?;

@@ -1,1 +1,86 @@
-//! placeholder
+//! The web layer: the Swedish web app, the JSON API under `/api/v1`, sessions,
+//! CSRF and login. It turns requests into domain types (parse at the edge),
+//! asks `tryggve-core` whether the user may act, and calls `tryggve-db`.
+//! It never builds SQL and never builds HTML outside templates.
+
+use axum::Router;
+use axum::routing::get;
+use std::sync::Arc;
+use tryggve_db::Db;
+
+mod api;
+pub mod auth;
+mod error;
+mod form;
+mod pages;
+mod resource;
+
+pub use error::AppError;
+pub use resource::{check_password, check_username};
+
+/// Settings the web layer needs.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Show the "Demoläge" banner and the demo accounts on the login page.
+    pub demo: bool,
+    /// Set the `Secure` attribute on cookies (browsers accept it on localhost too).
+    pub secure_cookies: bool,
+    /// How long a session lasts without logging in again.
+    pub session_hours: i64,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig { demo: false, secure_cookies: true, session_hours: 12 }
+    }
+}
+
+/// Shared by every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<WebConfig>,
+    pub(crate) limiter: Arc<auth::LoginLimiter>,
+}
+
+/// The one app builder: `serve` and the tests call this.
+pub fn router(db: Db, config: WebConfig) -> Router {
+    let state = AppState { db, config: Arc::new(config), limiter: Arc::default() };
+    Router::new()
+        .route("/health", get(health))
+        .route("/static/{file}", get(pages::static_file))
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(security_headers))
+        .with_state(state)
+}
+
+async fn health(axum::extract::State(s): axum::extract::State<AppState>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    match s.db.ping().await {
+        Ok(()) => (axum::http::StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+    }
+}
+
+/// Headers every response carries: no inline script, no framing, no referrer leaks.
+async fn security_headers(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::http::HeaderValue;
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ),
+    );
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    res
+}
+

@@ -1,0 +1,134 @@
+//! The JSON API under `/api/v1`, described by `openapi.json`. Authenticated by
+//! session (with an `X-CSRF-Token` header on writes) or by a bearer token.
+//! Status codes: 401 not logged in, 403 not allowed, 404 unknown or not
+//! visible, 409 stale version, 422 invalid input with a list of field errors.
+
+use crate::AppState;
+use crate::auth::{ApiJson, CurrentUser};
+use crate::error::AppError;
+use crate::resource::{Lookups, Resource};
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::json;
+use tryggve_core::access::Action;
+use tryggve_core::meeting::Meeting;
+use tryggve_core::priority::Priority;
+use tryggve_core::register::{Area, Council, Organisation, Person, User};
+use tryggve_core::workdoc::{Collaboration, Measure};
+use tryggve_core::*;
+
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+pub(crate) fn routes() -> Router<AppState> {
+    let r = Router::new()
+        .route("/openapi.json", get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) }))
+        .route("/me", get(me))
+        .route("/measures/{id}/follow-ups", get(follow_ups).post(add_follow_up));
+    let r = resource::<Organisation>(r);
+    let r = resource::<Person>(r);
+    let r = resource::<Area>(r);
+    let r = resource::<Council>(r);
+    let r = resource::<User>(r);
+    let r = resource::<Collaboration>(r);
+    let r = resource::<Measure>(r);
+    let r = resource::<Priority>(r);
+    resource::<Meeting>(r)
+}
+
+fn resource<T: Resource>(r: Router<AppState>) -> Router<AppState> {
+    r.route(&format!("/{}", T::API), get(list::<T>).post(create::<T>))
+        .route(&format!("/{}/{{id}}", T::API), get(one::<T>).put(update::<T>))
+}
+
+async fn me(user: CurrentUser) -> Response {
+    Json(json!({
+        "id": user.user.id, "username": user.user.username, "role": user.user.role,
+        "organisation_id": user.user.organisation_id, "councils": user.user.councils,
+        "csrf_token": user.csrf,
+    }))
+    .into_response()
+}
+
+async fn list<T: Resource>(State(s): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
+    if let Some(a) = T::read_action() {
+        user.require(a)?;
+    }
+    Ok(Json(T::list(&s.db, &user.viewer()).await?).into_response())
+}
+
+async fn one<T: Resource>(State(s): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Response, AppError> {
+    if let Some(a) = T::read_action() {
+        user.require(a)?;
+    }
+    let id: T::Id = id.parse().map_err(|_| AppError::NotFound)?;
+    Ok(Json(T::get(&s.db, &user.viewer(), id).await?).into_response())
+}
+
+async fn create<T: Resource>(State(s): State<AppState>, ApiJson(user, input): ApiJson<T::Input>) -> Result<Response, AppError> {
+    user.require(T::write_action())?;
+    let lk = Lookups::load(&s.db).await?;
+    let record = T::from_input(&input, None, &lk, &user)?;
+    let errors = T::check_refs(&s.db, &user.viewer(), &record).await?;
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let id = T::create(&s.db, &user.actor(), &record).await.map_err(|e| duplicate::<T>(e))?;
+    let created = T::get(&s.db, &user.viewer(), id).await?;
+    Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/{}/{id}", T::API))], Json(created)).into_response())
+}
+
+fn duplicate<T: Resource>(e: tryggve_db::DbError) -> AppError {
+    match e {
+        tryggve_db::DbError::Duplicate => {
+            let mut f = FieldErrors::new();
+            f.add(T::UNIQUE_FIELD, "Det finns redan en post med det namnet.");
+            AppError::Invalid(f)
+        }
+        other => other.into(),
+    }
+}
+
+async fn update<T: Resource>(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(user, input): ApiJson<T::Input>,
+) -> Result<Response, AppError> {
+    user.require(T::write_action())?;
+    let id: T::Id = id.parse().map_err(|_| AppError::NotFound)?;
+    let viewer = user.viewer();
+    let existing = T::get(&s.db, &viewer, id).await?;
+    let lk = Lookups::load(&s.db).await?;
+    let record = T::from_input(&input, Some(&existing), &lk, &user)?;
+    let errors = T::check_refs(&s.db, &viewer, &record).await?;
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    T::update(&s.db, &user.actor(), &viewer, &record).await.map_err(|e| duplicate::<T>(e))?;
+    Ok(Json(T::get(&s.db, &viewer, id).await?).into_response())
+}
+
+async fn follow_ups(State(s): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Response, AppError> {
+    let id: MeasureId = id.parse().map_err(|_| AppError::NotFound)?;
+    let viewer = user.viewer();
+    s.db.measure(&viewer, id).await?;
+    Ok(Json(s.db.follow_ups(&viewer, Some(id)).await?).into_response())
+}
+
+async fn add_follow_up(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(user, input): ApiJson<crate::pages::FollowUpInput>,
+) -> Result<Response, AppError> {
+    user.require(Action::AddFollowUp)?;
+    let id: MeasureId = id.parse().map_err(|_| AppError::NotFound)?;
+    let viewer = user.viewer();
+    s.db.measure(&viewer, id).await?;
+    let author = crate::pages::author_name(&s, &user).await?;
+    let (f, version) = crate::pages::check_follow_up(&input, id, &user, author)?;
+    let fid = s.db.add_follow_up(&user.actor(), &viewer, &f, version).await?;
+    let created = s.db.follow_ups(&viewer, Some(id)).await?.into_iter().find(|x| x.id == fid).ok_or(AppError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(created)).into_response())
+}

@@ -1,0 +1,198 @@
+//! The records the web app and the API browse and edit, described once per
+//! record type: how to list, fetch, create and update one, how its input is
+//! checked and turned into a domain type (parse at the edge), and how its
+//! form and list look. The generic page and API handlers use this.
+
+use crate::auth::CurrentUser;
+use crate::form::Field;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::fmt::Display;
+use std::future::Future;
+use std::str::FromStr;
+use tryggve_core::access::Action;
+use tryggve_core::register::{Area, Council, Organisation, Person};
+use tryggve_core::{FieldErrors, Viewer};
+use tryggve_db::{Actor, Db, Result as DbResult};
+
+mod meetings;
+mod register;
+mod workdoc;
+
+/// A record type the generic handlers can serve.
+pub trait Resource: Serialize + Clone + Send + Sync + Sized + 'static {
+    type Id: Copy + FromStr + Display + Send + Sync;
+    /// The unchecked input: read from an HTML form or an API JSON body.
+    type Input: DeserializeOwned + Default + Clone + Send + Sync;
+
+    /// API collection name (`organisations`).
+    const API: &'static str;
+    /// Web path (`/organisationer`).
+    const PATH: &'static str;
+    /// Swedish page title for the list.
+    const TITLE: &'static str;
+    /// Swedish name of one record ("organisation").
+    const SINGULAR: &'static str;
+    /// The field a duplicate-key error belongs to.
+    const UNIQUE_FIELD: &'static str = "name";
+
+    fn id(&self) -> Self::Id;
+    fn version(&self) -> i64;
+    fn label(&self) -> String;
+
+    /// What reading needs beyond being logged in.
+    fn read_action() -> Option<Action> {
+        None
+    }
+    /// What creating and editing needs.
+    fn write_action() -> Action;
+
+    fn list(db: &Db, viewer: &Viewer) -> impl Future<Output = DbResult<Vec<Self>>> + Send;
+    fn get(db: &Db, viewer: &Viewer, id: Self::Id) -> impl Future<Output = DbResult<Self>> + Send;
+    fn create(db: &Db, actor: &Actor, record: &Self) -> impl Future<Output = DbResult<Self::Id>> + Send;
+    fn update(db: &Db, actor: &Actor, viewer: &Viewer, record: &Self) -> impl Future<Output = DbResult<()>> + Send;
+
+    /// Checks references the register cannot (e.g. that a measure's
+    /// collaboration is one the viewer may see).
+    fn check_refs(_db: &Db, _viewer: &Viewer, _record: &Self) -> impl Future<Output = DbResult<FieldErrors>> + Send {
+        async { Ok(FieldErrors::new()) }
+    }
+
+    /// The input that would recreate this record (to fill an edit form).
+    fn to_input(&self, lk: &Lookups) -> Self::Input;
+    /// Checks the input. `existing` is the record being edited; its id is kept,
+    /// and the version is taken from the input.
+    fn from_input(input: &Self::Input, existing: Option<&Self>, lk: &Lookups, user: &CurrentUser)
+    -> Result<Self, FieldErrors>;
+    fn fields(input: &Self::Input, lk: &Lookups) -> Vec<Field>;
+    /// The version field of an input.
+    fn input_version(input: &Self::Input) -> &str;
+
+    /// Column headings and cells of the list page.
+    fn columns() -> &'static [&'static str];
+    fn row(&self, lk: &Lookups) -> Vec<String>;
+}
+
+/// The register, loaded once per request for pickers and for showing names.
+pub struct Lookups {
+    pub organisations: Vec<Organisation>,
+    pub people: Vec<Person>,
+    pub areas: Vec<Area>,
+    pub councils: Vec<Council>,
+}
+
+impl Lookups {
+    pub async fn load(db: &Db) -> DbResult<Lookups> {
+        Ok(Lookups {
+            organisations: db.organisations().await?,
+            people: db.people().await?,
+            areas: db.areas().await?,
+            councils: db.councils().await?,
+        })
+    }
+
+    pub fn org_name(&self, id: Option<tryggve_core::OrgId>) -> String {
+        id.and_then(|id| self.organisations.iter().find(|o| o.id == id)).map(|o| o.name.clone()).unwrap_or_default()
+    }
+
+    pub fn person_name(&self, id: Option<tryggve_core::PersonId>) -> String {
+        id.and_then(|id| self.people.iter().find(|p| p.id == id)).map(|p| p.name.clone()).unwrap_or_default()
+    }
+
+    pub fn area_name(&self, id: Option<tryggve_core::AreaId>) -> String {
+        id.and_then(|id| self.areas.iter().find(|a| a.id == id)).map(|a| a.name.clone()).unwrap_or_default()
+    }
+
+    pub fn council_name(&self, id: tryggve_core::CouncilId) -> String {
+        self.councils.iter().find(|c| c.id == id).map(|c| c.name.clone()).unwrap_or_default()
+    }
+
+    pub fn org_options(&self) -> Vec<(String, String)> {
+        self.organisations.iter().map(|o| (o.id.to_string(), o.name.clone())).collect()
+    }
+
+    pub fn person_options(&self) -> Vec<(String, String)> {
+        self.people
+            .iter()
+            .map(|p| (p.id.to_string(), if p.title.is_empty() { p.name.clone() } else { format!("{}, {}", p.name, p.title) }))
+            .collect()
+    }
+
+    pub fn area_options(&self, kinds: &[tryggve_core::register::AreaKind]) -> Vec<(String, String)> {
+        self.areas
+            .iter()
+            .filter(|a| kinds.is_empty() || kinds.contains(&a.kind))
+            .map(|a| (a.id.to_string(), format!("{} ({})", a.name, a.kind.label().to_lowercase())))
+            .collect()
+    }
+
+    pub fn council_options(&self) -> Vec<(String, String)> {
+        self.councils.iter().map(|c| (c.id.to_string(), c.name.clone())).collect()
+    }
+
+    /// Checks that an optional id names an organisation in the register.
+    pub fn check_org(&self, errors: &mut FieldErrors, field: &str, s: &str) -> Option<tryggve_core::OrgId> {
+        let id = errors.check(field, crate::form::opt_id(s))??;
+        match self.organisations.iter().find(|o| o.id.0 == id) {
+            Some(o) => Some(o.id),
+            None => {
+                errors.add(field, "Okänd organisation.");
+                None
+            }
+        }
+    }
+
+    pub fn check_orgs(&self, errors: &mut FieldErrors, field: &str, list: &[String]) -> Vec<tryggve_core::OrgId> {
+        list.iter().filter_map(|s| self.check_org(errors, field, s)).collect()
+    }
+
+    pub fn check_person(&self, errors: &mut FieldErrors, field: &str, s: &str) -> Option<tryggve_core::PersonId> {
+        let id = errors.check(field, crate::form::opt_id(s))??;
+        match self.people.iter().find(|p| p.id.0 == id) {
+            Some(p) => Some(p.id),
+            None => {
+                errors.add(field, "Okänd person.");
+                None
+            }
+        }
+    }
+
+    pub fn check_area(&self, errors: &mut FieldErrors, field: &str, s: &str) -> Option<tryggve_core::AreaId> {
+        let id = errors.check(field, crate::form::opt_id(s))??;
+        match self.areas.iter().find(|a| a.id.0 == id) {
+            Some(a) => Some(a.id),
+            None => {
+                errors.add(field, "Okänt område.");
+                None
+            }
+        }
+    }
+
+    pub fn check_council(&self, errors: &mut FieldErrors, field: &str, s: &str) -> Option<tryggve_core::CouncilId> {
+        let id = errors.check(field, crate::form::opt_id(s))?;
+        match id.and_then(|id| self.councils.iter().find(|c| c.id.0 == id)) {
+            Some(c) => Some(c.id),
+            None => {
+                errors.add(field, "Välj ett råd.");
+                None
+            }
+        }
+    }
+}
+
+/// Options for a classification picker.
+pub fn classification_options() -> Vec<(String, String)> {
+    tryggve_core::Classification::ALL.iter().map(|c| (c.as_str().to_owned(), c.label().to_owned())).collect()
+}
+
+/// Options for an enum with codes and Swedish labels.
+pub fn enum_options<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<(String, String)> {
+    all.iter().map(|v| (code(*v).to_owned(), label(*v).to_owned())).collect()
+}
+
+/// The version of an existing record, or 0 for a new one.
+pub fn parse_version(errors: &mut FieldErrors, existing: bool, s: &str) -> i64 {
+    if existing { errors.check("version", crate::form::version(s)).unwrap_or(0) } else { 1 }
+}
+
+pub use register::{check_password, check_username};

@@ -1,0 +1,116 @@
+//! One typed configuration, layered: built-in defaults, then a TOML file
+//! (`--config FILE`, `TRYGGVE_CONFIG`, or `tryggve.toml` in the working
+//! directory), then environment variables, then command-line flags. With no
+//! configuration at all Tryggve runs on SQLite in `./data`.
+//! Every setting is documented in `tryggve.example.toml`.
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `sqlite:PATH` or `postgres://…`; empty means `sqlite:<data_dir>/tryggve.db`.
+    pub database_url: String,
+    /// Address to listen on.
+    pub addr: String,
+    /// Where the embedded database and other local files live.
+    pub data_dir: PathBuf,
+    /// Mark cookies `Secure` (browsers accept this on localhost too).
+    pub secure_cookies: bool,
+    /// Session lifetime in hours.
+    pub session_hours: i64,
+    /// `text` or `json` log lines on standard error.
+    pub log_format: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: String::new(),
+            addr: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("data"),
+            secure_cookies: true,
+            session_hours: 12,
+            log_format: "text".into(),
+        }
+    }
+}
+
+impl Config {
+    /// Loads the layers below the command line.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        let file = file
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::var_os("TRYGGVE_CONFIG").map(PathBuf::from))
+            .or_else(|| Some(PathBuf::from("tryggve.toml")).filter(|p| p.exists()));
+        let mut cfg = match &file {
+            Some(f) => {
+                let text = std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
+                toml::from_str(&text).with_context(|| format!("in configuration file {}", f.display()))?
+            }
+            None => Config::default(),
+        };
+        cfg.apply_env(|k| std::env::var(k).ok())?;
+        Ok(cfg)
+    }
+
+    fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
+        if let Some(v) = get("TRYGGVE_DATABASE_URL") {
+            self.database_url = v;
+        }
+        if let Some(v) = get("TRYGGVE_ADDR") {
+            self.addr = v;
+        }
+        if let Some(v) = get("TRYGGVE_DATA_DIR") {
+            self.data_dir = PathBuf::from(v);
+        }
+        if let Some(v) = get("TRYGGVE_SECURE_COOKIES") {
+            self.secure_cookies = match v.as_str() {
+                "1" | "true" | "yes" => true,
+                "0" | "false" | "no" => false,
+                _ => bail!("TRYGGVE_SECURE_COOKIES must be true or false, not {v:?}"),
+            };
+        }
+        if let Some(v) = get("TRYGGVE_SESSION_HOURS") {
+            self.session_hours = v.parse().with_context(|| format!("TRYGGVE_SESSION_HOURS: {v:?} is not a number"))?;
+        }
+        if let Some(v) = get("TRYGGVE_LOG_FORMAT") {
+            self.log_format = v;
+        }
+        Ok(())
+    }
+
+    /// The database URL, defaulting to SQLite in the data folder (which is created).
+    pub fn database_url(&self) -> anyhow::Result<String> {
+        if !self.database_url.is_empty() {
+            return Ok(self.database_url.clone());
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("creating the data folder {}", self.data_dir.display()))?;
+        Ok(format!("sqlite:{}", self.data_dir.join("tryggve.db").display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_overrides_the_file_and_defaults_need_nothing() {
+        let mut c: Config = toml::from_str("addr = \"0.0.0.0:9000\"\nsession_hours = 2").unwrap();
+        assert_eq!(c.data_dir, PathBuf::from("data"));
+        c.apply_env(|k| (k == "TRYGGVE_ADDR").then(|| "127.0.0.1:1".to_string())).unwrap();
+        assert_eq!(c.addr, "127.0.0.1:1");
+        assert_eq!(c.session_hours, 2);
+        assert!(toml::from_str::<Config>("adr = 1").is_err(), "unknown keys are errors");
+        assert!(c.apply_env(|k| (k == "TRYGGVE_SECURE_COOKIES").then(|| "maybe".to_string())).is_err());
+    }
+
+    #[test]
+    fn the_example_configuration_parses() {
+        let c: Config = toml::from_str(include_str!("../../../tryggve.example.toml")).unwrap();
+        assert_eq!(c.addr, Config::default().addr);
+    }
+}
