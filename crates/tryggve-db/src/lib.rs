@@ -181,6 +181,27 @@ impl Db {
         Ok(db)
     }
 
+    /// A PostgreSQL connection that runs no migrations: for creating and
+    /// dropping databases (tests, operations).
+    pub async fn connect_admin(url: &str) -> Result<Db> {
+        let opts = PgConnectOptions::from_str(url).map_err(|_| DbError::BadUrl(url.to_owned()))?;
+        let pool = PgPoolOptions::new().max_connections(2).connect_with(opts).await?;
+        Ok(Db { pool: Pool::Postgres(pool), write_lock: Arc::new(tokio::sync::Mutex::new(())) })
+    }
+
+    /// Creates a PostgreSQL database (name: lower-case letters, digits and `_`).
+    pub async fn create_database(&self, name: &str) -> Result<()> {
+        let sql = sqlx::AssertSqlSafe(format!("CREATE DATABASE {}", check_identifier(name)?));
+        with_pool!(self, p => { sqlx::query(sql).execute(p).await?; });
+        Ok(())
+    }
+
+    pub async fn drop_database(&self, name: &str) -> Result<()> {
+        let sql = sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", check_identifier(name)?));
+        with_pool!(self, p => { sqlx::query(sql).execute(p).await?; });
+        Ok(())
+    }
+
     pub fn backend(&self) -> Backend {
         match self.pool {
             Pool::Sqlite(_) => Backend::Sqlite,
@@ -248,6 +269,14 @@ impl Tx {
             }
         };
         Ok(id)
+    }
+}
+
+fn check_identifier(name: &str) -> Result<&str> {
+    if !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+        Ok(name)
+    } else {
+        Err(DbError::BadUrl(format!("not a database name: {name:?}")))
     }
 }
 

@@ -154,8 +154,13 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Optio
         .map(|(user, csrf)| CurrentUser { user, csrf: Some(csrf), session_hash: Some(hash) }))
 }
 
+/// The request's path as the client sent it (nested routers see only their part).
+fn full_path(parts: &Parts) -> String {
+    parts.extensions.get::<axum::extract::OriginalUri>().map_or_else(|| parts.uri.path().to_owned(), |u| u.path().to_owned())
+}
+
 fn is_api(parts: &Parts) -> bool {
-    parts.uri.path().starts_with("/api/")
+    full_path(parts).starts_with("/api/")
 }
 
 /// Rejection of the user extractors: pages redirect to the login page, the API answers 401.
@@ -188,7 +193,7 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = LoginRequired;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let reject = |error| LoginRequired { api: is_api(parts), next: parts.uri.path().to_owned(), error };
+        let reject = |error| LoginRequired { api: is_api(parts), next: full_path(parts), error };
         match authenticate(state, &parts.headers).await {
             Ok(Some(u)) => Ok(u),
             Ok(None) => Err(reject(None)),

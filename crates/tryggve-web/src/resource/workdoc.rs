@@ -13,7 +13,12 @@ use tryggve_db::{Actor, Db, Result as DbResult};
 
 /// Classification and, when restricted, the organisations it is shared with.
 pub fn check_classification(e: &mut FieldErrors, lk: &Lookups, class: &str, orgs: &[String]) -> (Classification, Vec<OrgId>) {
-    let c = e.check("classification", Classification::parse(class)).unwrap_or_default();
+    // An API client may leave the classification out: records are internal by default.
+    let c = if class.trim().is_empty() {
+        Classification::default()
+    } else {
+        e.check("classification", Classification::parse(class)).unwrap_or_default()
+    };
     let orgs = lk.check_orgs(e, "restricted_to", orgs);
     if c == Classification::Restricted && orgs.is_empty() {
         e.add("restricted_to", "Välj minst en organisation som får se en begränsad uppgift.");

@@ -1,0 +1,14 @@
+//! The one integration test binary: every test drives a real server over
+//! HTTP (or the real binary) against a fresh database, on SQLite and — when
+//! `TRYGGVE_TEST_POSTGRES_URL` is set — on PostgreSQL.
+
+mod helpers;
+
+mod api;
+mod auth;
+mod browser;
+mod cli;
+mod demo;
+mod pages;
+mod schema;
+mod workdoc;
