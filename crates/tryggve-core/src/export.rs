@@ -45,7 +45,10 @@ pub struct ImportError {
 
 impl ImportError {
     fn at(path: impl Into<String>, message: impl Into<String>) -> Self {
-        ImportError { path: path.into(), message: message.into() }
+        ImportError {
+            path: path.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -74,7 +77,11 @@ impl ExportDocument {
             let path = e.path().to_string();
             let inner = e.into_inner();
             ImportError::at(
-                if path == "." { "$".to_string() } else { format!("$.{path}") },
+                if path == "." {
+                    "$".to_string()
+                } else {
+                    format!("$.{path}")
+                },
                 format!("{inner}"),
             )
         })?;
@@ -86,12 +93,18 @@ impl ExportDocument {
     /// resolve within the document, and geometry.
     pub fn check(&self) -> Result<(), ImportError> {
         if self.format != EXPORT_FORMAT {
-            return Err(ImportError::at("$.format", format!("\"{EXPORT_FORMAT}\" väntades")));
+            return Err(ImportError::at(
+                "$.format",
+                format!("\"{EXPORT_FORMAT}\" väntades"),
+            ));
         }
         if self.version != EXPORT_VERSION {
             return Err(ImportError::at(
                 "$.version",
-                format!("version {} stöds inte (den här versionen läser {EXPORT_VERSION})", self.version),
+                format!(
+                    "version {} stöds inte (den här versionen läser {EXPORT_VERSION})",
+                    self.version
+                ),
             ));
         }
         let councils = unique("councils", self.councils.iter().map(|c| c.id.0))?;
@@ -108,83 +121,163 @@ impl ExportDocument {
         let mut names = HashSet::new();
         for (i, u) in self.users.iter().enumerate() {
             if !names.insert(u.username.as_str()) {
-                return Err(ImportError::at(format!("$.users[{i}].username"), "användarnamnet finns redan"));
+                return Err(ImportError::at(
+                    format!("$.users[{i}].username"),
+                    "användarnamnet finns redan",
+                ));
             }
         }
 
         let refer = |ok: bool, path: String, what: &str| {
-            if ok { Ok(()) } else { Err(ImportError::at(path, format!("okänd {what}"))) }
+            if ok {
+                Ok(())
+            } else {
+                Err(ImportError::at(path, format!("okänd {what}")))
+            }
         };
         for (i, c) in self.councils.iter().enumerate() {
             if let Some(a) = c.area_id {
-                refer(areas.contains(&a.0), format!("$.councils[{i}].area_id"), "area")?;
+                refer(
+                    areas.contains(&a.0),
+                    format!("$.councils[{i}].area_id"),
+                    "area",
+                )?;
             }
         }
         for (i, p) in self.people.iter().enumerate() {
             if let Some(o) = p.organisation_id {
-                refer(orgs.contains(&o.0), format!("$.people[{i}].organisation_id"), "organisation")?;
+                refer(
+                    orgs.contains(&o.0),
+                    format!("$.people[{i}].organisation_id"),
+                    "organisation",
+                )?;
             }
         }
         for (i, u) in self.users.iter().enumerate() {
             if let Some(o) = u.organisation_id {
-                refer(orgs.contains(&o.0), format!("$.users[{i}].organisation_id"), "organisation")?;
+                refer(
+                    orgs.contains(&o.0),
+                    format!("$.users[{i}].organisation_id"),
+                    "organisation",
+                )?;
             }
             if let Some(p) = u.person_id {
-                refer(people.contains(&p.0), format!("$.users[{i}].person_id"), "person")?;
+                refer(
+                    people.contains(&p.0),
+                    format!("$.users[{i}].person_id"),
+                    "person",
+                )?;
             }
             for (j, c) in u.councils.iter().enumerate() {
-                refer(councils.contains(&c.0), format!("$.users[{i}].councils[{j}]"), "råd")?;
+                refer(
+                    councils.contains(&c.0),
+                    format!("$.users[{i}].councils[{j}]"),
+                    "råd",
+                )?;
             }
         }
         // Parents must come before children so that the hierarchy can be inserted in order.
         let mut seen = HashSet::new();
         for (i, a) in self.areas.iter().enumerate() {
             if let Some(p) = a.parent_id {
-                refer(seen.contains(&p.0), format!("$.areas[{i}].parent_id"), "överordnat område (det måste stå före)")?;
+                refer(
+                    seen.contains(&p.0),
+                    format!("$.areas[{i}].parent_id"),
+                    "överordnat område (det måste stå före)",
+                )?;
             }
             if let Some(g) = &a.geometry {
-                check_geometry(g).map_err(|m| ImportError::at(format!("$.areas[{i}].geometry"), m))?;
+                check_geometry(g)
+                    .map_err(|m| ImportError::at(format!("$.areas[{i}].geometry"), m))?;
             }
             seen.insert(a.id.0);
         }
         for (i, c) in self.collaborations.iter().enumerate() {
-            refer(councils.contains(&c.council_id.0), format!("$.collaborations[{i}].council_id"), "råd")?;
+            refer(
+                councils.contains(&c.council_id.0),
+                format!("$.collaborations[{i}].council_id"),
+                "råd",
+            )?;
             for (j, p) in c.place_ids.iter().enumerate() {
-                refer(areas.contains(&p.0), format!("$.collaborations[{i}].place_ids[{j}]"), "plats")?;
+                refer(
+                    areas.contains(&p.0),
+                    format!("$.collaborations[{i}].place_ids[{j}]"),
+                    "plats",
+                )?;
             }
-            check_orgs(&orgs, &c.restricted_to, &format!("$.collaborations[{i}].restricted_to"))?;
+            check_orgs(
+                &orgs,
+                &c.restricted_to,
+                &format!("$.collaborations[{i}].restricted_to"),
+            )?;
         }
         for (i, m) in self.measures.iter().enumerate() {
             let at = |f: &str| format!("$.measures[{i}].{f}");
-            refer(collabs.contains(&m.collaboration_id.0), at("collaboration_id"), "platssamverkan")?;
+            refer(
+                collabs.contains(&m.collaboration_id.0),
+                at("collaboration_id"),
+                "platssamverkan",
+            )?;
             if let Some(p) = m.place_id {
                 refer(areas.contains(&p.0), at("place_id"), "plats")?;
             }
             check_orgs(&orgs, &m.participant_ids, &at("participant_ids"))?;
             check_orgs(&orgs, &m.restricted_to, &at("restricted_to"))?;
             if let Some(o) = m.responsible_org_id {
-                refer(orgs.contains(&o.0), at("responsible_org_id"), "organisation")?;
+                refer(
+                    orgs.contains(&o.0),
+                    at("responsible_org_id"),
+                    "organisation",
+                )?;
             }
             if let Some(p) = m.responsible_person_id {
                 refer(people.contains(&p.0), at("responsible_person_id"), "person")?;
             }
         }
         for (i, f) in self.follow_ups.iter().enumerate() {
-            refer(measures.contains(&f.measure_id.0), format!("$.follow_ups[{i}].measure_id"), "åtgärd")?;
+            refer(
+                measures.contains(&f.measure_id.0),
+                format!("$.follow_ups[{i}].measure_id"),
+                "åtgärd",
+            )?;
         }
         for (i, p) in self.priorities.iter().enumerate() {
-            refer(councils.contains(&p.council_id.0), format!("$.priorities[{i}].council_id"), "råd")?;
-            check_orgs(&orgs, &p.restricted_to, &format!("$.priorities[{i}].restricted_to"))?;
+            refer(
+                councils.contains(&p.council_id.0),
+                format!("$.priorities[{i}].council_id"),
+                "råd",
+            )?;
+            check_orgs(
+                &orgs,
+                &p.restricted_to,
+                &format!("$.priorities[{i}].restricted_to"),
+            )?;
         }
         for (i, m) in self.meetings.iter().enumerate() {
-            refer(councils.contains(&m.council_id.0), format!("$.meetings[{i}].council_id"), "råd")?;
+            refer(
+                councils.contains(&m.council_id.0),
+                format!("$.meetings[{i}].council_id"),
+                "råd",
+            )?;
             if let Some(p) = m.contact_person_id {
-                refer(people.contains(&p.0), format!("$.meetings[{i}].contact_person_id"), "person")?;
+                refer(
+                    people.contains(&p.0),
+                    format!("$.meetings[{i}].contact_person_id"),
+                    "person",
+                )?;
             }
             for (j, a) in m.attendees.iter().enumerate() {
-                refer(people.contains(&a.person_id.0), format!("$.meetings[{i}].attendees[{j}].person_id"), "person")?;
+                refer(
+                    people.contains(&a.person_id.0),
+                    format!("$.meetings[{i}].attendees[{j}].person_id"),
+                    "person",
+                )?;
             }
-            check_orgs(&orgs, &m.restricted_to, &format!("$.meetings[{i}].restricted_to"))?;
+            check_orgs(
+                &orgs,
+                &m.restricted_to,
+                &format!("$.meetings[{i}].restricted_to"),
+            )?;
         }
         Ok(())
     }
@@ -201,10 +294,16 @@ fn unique(what: &str, ids: impl Iterator<Item = i64>) -> Result<HashSet<i64>, Im
     let mut set = HashSet::new();
     for (i, id) in ids.enumerate() {
         if id <= 0 {
-            return Err(ImportError::at(format!("$.{what}[{i}].id"), "id måste vara ett positivt heltal"));
+            return Err(ImportError::at(
+                format!("$.{what}[{i}].id"),
+                "id måste vara ett positivt heltal",
+            ));
         }
         if !set.insert(id) {
-            return Err(ImportError::at(format!("$.{what}[{i}].id"), format!("id {id} förekommer två gånger")));
+            return Err(ImportError::at(
+                format!("$.{what}[{i}].id"),
+                format!("id {id} förekommer två gånger"),
+            ));
         }
     }
     Ok(set)
@@ -213,7 +312,10 @@ fn unique(what: &str, ids: impl Iterator<Item = i64>) -> Result<HashSet<i64>, Im
 fn check_orgs(orgs: &HashSet<i64>, ids: &[OrgId], path: &str) -> Result<(), ImportError> {
     for (j, o) in ids.iter().enumerate() {
         if !orgs.contains(&o.0) {
-            return Err(ImportError::at(format!("{path}[{j}]"), "okänd organisation"));
+            return Err(ImportError::at(
+                format!("{path}[{j}]"),
+                "okänd organisation",
+            ));
         }
     }
     Ok(())
@@ -244,7 +346,10 @@ mod tests {
     fn wrong_format_and_version_are_refused() {
         let mut d = ExportDocument::empty();
         d.version = 99;
-        assert_eq!(ExportDocument::parse(&d.to_json()).unwrap_err().path, "$.version");
+        assert_eq!(
+            ExportDocument::parse(&d.to_json()).unwrap_err().path,
+            "$.version"
+        );
         assert!(ExportDocument::parse("{").is_err());
     }
 }

@@ -25,7 +25,10 @@ pub fn diff<T: Serialize>(old: Option<&T>, new: Option<&T>) -> Change {
         if k == "password_hash" || k == "version" {
             continue;
         }
-        let (a, b) = (old.get(k).unwrap_or(&Value::Null), new.get(k).unwrap_or(&Value::Null));
+        let (a, b) = (
+            old.get(k).unwrap_or(&Value::Null),
+            new.get(k).unwrap_or(&Value::Null),
+        );
         if a != b {
             out.insert(k.clone(), Value::Array(vec![a.clone(), b.clone()]));
         }
@@ -35,8 +38,18 @@ pub fn diff<T: Serialize>(old: Option<&T>, new: Option<&T>) -> Change {
 
 impl Tx {
     /// Appends an audit row for a change made in this transaction.
-    pub async fn audit(&mut self, action: &str, record_type: &str, record_id: Option<i64>, detail: Change) -> Result<()> {
-        let (user_id, username, at) = (self.actor.user_id.map(|u| u.0), self.actor.username.clone(), self.actor.at);
+    pub async fn audit(
+        &mut self,
+        action: &str,
+        record_type: &str,
+        record_id: Option<i64>,
+        detail: Change,
+    ) -> Result<()> {
+        let (user_id, username, at) = (
+            self.actor.user_id.map(|u| u.0),
+            self.actor.username.clone(),
+            self.actor.at,
+        );
         let detail = detail.to_string();
         on_tx!(self, c => {
             sqlx::query(
@@ -122,6 +135,9 @@ mod tests {
         let a = json!({"name": "A", "kind": "police", "password_hash": "x", "version": 1});
         let b = json!({"name": "B", "kind": "police", "password_hash": "y", "version": 2});
         assert_eq!(diff(Some(&a), Some(&b)), json!({"name": ["A", "B"]}));
-        assert_eq!(diff(None, Some(&json!({"name": "A"}))), json!({"name": [null, "A"]}));
+        assert_eq!(
+            diff(None, Some(&json!({"name": "A"}))),
+            json!({"name": [null, "A"]})
+        );
     }
 }

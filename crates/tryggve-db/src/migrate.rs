@@ -6,7 +6,10 @@ use crate::{Db, Result, with_pool};
 
 /// (version, SQL) per backend. Keep the two lists the same length and meaning.
 const SQLITE: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_foundation.sql"))];
-const POSTGRES: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_foundation.sql"))];
+const POSTGRES: &[(i64, &str)] = &[(
+    1,
+    include_str!("../migrations/postgres/0001_foundation.sql"),
+)];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {
     let migrations = match db.backend() {
@@ -39,4 +42,3 @@ pub(crate) async fn run(db: &Db) -> Result<()> {
     });
     Ok(())
 }
-

@@ -73,8 +73,10 @@ macro_rules! map_council {
 }
 
 const ORG_COLS: &str = "SELECT id, name, kind, aliases, version FROM organisations";
-const PERSON_COLS: &str = "SELECT id, name, title, organisation_id, email, phone, aliases, version FROM people";
-const AREA_COLS: &str = "SELECT id, parent_id, kind, name, aliases, population, geometry, version FROM areas";
+const PERSON_COLS: &str =
+    "SELECT id, name, title, organisation_id, email, phone, aliases, version FROM people";
+const AREA_COLS: &str =
+    "SELECT id, parent_id, kind, name, aliases, population, geometry, version FROM areas";
 const COUNCIL_COLS: &str = "SELECT id, name, area_id, description, version FROM councils";
 
 /// Runs a SELECT built from a column list and a tail, mapping every row.
@@ -124,9 +126,14 @@ impl Db {
     pub async fn create_organisation(&self, actor: &Actor, org: &Organisation) -> Result<OrgId> {
         let mut tx = self.begin(actor.clone()).await?;
         let id = OrgId(tx.next_id("organisations").await?);
-        let org = Organisation { id, version: 1, ..org.clone() };
+        let org = Organisation {
+            id,
+            version: 1,
+            ..org.clone()
+        };
         tx.insert_organisation(&org).await?;
-        tx.audit("create", "organisation", Some(id.0), diff(None, Some(&org))).await?;
+        tx.audit("create", "organisation", Some(id.0), diff(None, Some(&org)))
+            .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -134,9 +141,19 @@ impl Db {
     /// `org.version` is the version the edit was based on.
     pub async fn update_organisation(&self, actor: &Actor, org: &Organisation) -> Result<()> {
         let aliases = serde_json::to_string(&org.aliases)?;
-        versioned_update!(self, actor, "organisation", self.organisation(org.id).await?, org,
+        versioned_update!(
+            self,
+            actor,
+            "organisation",
+            self.organisation(org.id).await?,
+            org,
             "UPDATE organisations SET name = $1, kind = $2, aliases = $3, version = version + 1 WHERE id = $4 AND version = $5",
-            &org.name, org.kind.as_str(), &aliases, org.id.0, org.version);
+            &org.name,
+            org.kind.as_str(),
+            &aliases,
+            org.id.0,
+            org.version
+        );
         Ok(())
     }
 
@@ -145,33 +162,60 @@ impl Db {
     }
 
     pub async fn person(&self, id: PersonId) -> Result<Person> {
-        one(select_all!(self, PERSON_COLS, "WHERE id = $1", map_person, id.0)?)
+        one(select_all!(
+            self,
+            PERSON_COLS,
+            "WHERE id = $1",
+            map_person,
+            id.0
+        )?)
     }
 
     pub async fn create_person(&self, actor: &Actor, person: &Person) -> Result<PersonId> {
         let mut tx = self.begin(actor.clone()).await?;
         let id = PersonId(tx.next_id("people").await?);
-        let person = Person { id, version: 1, ..person.clone() };
+        let person = Person {
+            id,
+            version: 1,
+            ..person.clone()
+        };
         tx.insert_person(&person).await?;
-        tx.audit("create", "person", Some(id.0), diff(None, Some(&person))).await?;
+        tx.audit("create", "person", Some(id.0), diff(None, Some(&person)))
+            .await?;
         tx.commit().await?;
         Ok(id)
     }
 
     pub async fn update_person(&self, actor: &Actor, p: &Person) -> Result<()> {
         let aliases = serde_json::to_string(&p.aliases)?;
-        versioned_update!(self, actor, "person", self.person(p.id).await?, p,
+        versioned_update!(
+            self,
+            actor,
+            "person",
+            self.person(p.id).await?,
+            p,
             "UPDATE people SET name = $1, title = $2, organisation_id = $3, email = $4, phone = $5, aliases = $6, \
              version = version + 1 WHERE id = $7 AND version = $8",
-            &p.name, &p.title, p.organisation_id.map(|o| o.0), &p.email, &p.phone, &aliases, p.id.0, p.version);
+            &p.name,
+            &p.title,
+            p.organisation_id.map(|o| o.0),
+            &p.email,
+            &p.phone,
+            &aliases,
+            p.id.0,
+            p.version
+        );
         Ok(())
     }
 
     /// All areas, without geometry (lists and pickers).
     pub async fn areas(&self) -> Result<Vec<Area>> {
-        let mut areas = select_all!(self,
+        let mut areas = select_all!(
+            self,
             "SELECT id, parent_id, kind, name, aliases, population, NULL AS geometry, version FROM areas",
-            "ORDER BY id", map_area)?;
+            "ORDER BY id",
+            map_area
+        )?;
         areas.iter_mut().for_each(|a| a.geometry = None);
         Ok(areas)
     }
@@ -182,15 +226,26 @@ impl Db {
     }
 
     pub async fn area(&self, id: AreaId) -> Result<Area> {
-        one(select_all!(self, AREA_COLS, "WHERE id = $1", map_area, id.0)?)
+        one(select_all!(
+            self,
+            AREA_COLS,
+            "WHERE id = $1",
+            map_area,
+            id.0
+        )?)
     }
 
     pub async fn create_area(&self, actor: &Actor, area: &Area) -> Result<AreaId> {
         let mut tx = self.begin(actor.clone()).await?;
         let id = AreaId(tx.next_id("areas").await?);
-        let area = Area { id, version: 1, ..area.clone() };
+        let area = Area {
+            id,
+            version: 1,
+            ..area.clone()
+        };
         tx.insert_area(&area).await?;
-        tx.audit("create", "area", Some(id.0), diff(None, Some(&area))).await?;
+        tx.audit("create", "area", Some(id.0), diff(None, Some(&area)))
+            .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -198,10 +253,23 @@ impl Db {
     pub async fn update_area(&self, actor: &Actor, a: &Area) -> Result<()> {
         let aliases = serde_json::to_string(&a.aliases)?;
         let geometry = a.geometry.as_ref().map(|g| g.to_string());
-        versioned_update!(self, actor, "area", self.area(a.id).await?, a,
+        versioned_update!(
+            self,
+            actor,
+            "area",
+            self.area(a.id).await?,
+            a,
             "UPDATE areas SET parent_id = $1, kind = $2, name = $3, aliases = $4, population = $5, geometry = $6, \
              version = version + 1 WHERE id = $7 AND version = $8",
-            a.parent_id.map(|p| p.0), a.kind.as_str(), &a.name, &aliases, a.population, geometry, a.id.0, a.version);
+            a.parent_id.map(|p| p.0),
+            a.kind.as_str(),
+            &a.name,
+            &aliases,
+            a.population,
+            geometry,
+            a.id.0,
+            a.version
+        );
         Ok(())
     }
 
@@ -210,23 +278,44 @@ impl Db {
     }
 
     pub async fn council(&self, id: CouncilId) -> Result<Council> {
-        one(select_all!(self, COUNCIL_COLS, "WHERE id = $1", map_council, id.0)?)
+        one(select_all!(
+            self,
+            COUNCIL_COLS,
+            "WHERE id = $1",
+            map_council,
+            id.0
+        )?)
     }
 
     pub async fn create_council(&self, actor: &Actor, council: &Council) -> Result<CouncilId> {
         let mut tx = self.begin(actor.clone()).await?;
         let id = CouncilId(tx.next_id("councils").await?);
-        let council = Council { id, version: 1, ..council.clone() };
+        let council = Council {
+            id,
+            version: 1,
+            ..council.clone()
+        };
         tx.insert_council(&council).await?;
-        tx.audit("create", "council", Some(id.0), diff(None, Some(&council))).await?;
+        tx.audit("create", "council", Some(id.0), diff(None, Some(&council)))
+            .await?;
         tx.commit().await?;
         Ok(id)
     }
 
     pub async fn update_council(&self, actor: &Actor, k: &Council) -> Result<()> {
-        versioned_update!(self, actor, "council", self.council(k.id).await?, k,
+        versioned_update!(
+            self,
+            actor,
+            "council",
+            self.council(k.id).await?,
+            k,
             "UPDATE councils SET name = $1, area_id = $2, description = $3, version = version + 1 WHERE id = $4 AND version = $5",
-            &k.name, k.area_id.map(|a| a.0), &k.description, k.id.0, k.version);
+            &k.name,
+            k.area_id.map(|a| a.0),
+            &k.description,
+            k.id.0,
+            k.version
+        );
         Ok(())
     }
 }

@@ -12,8 +12,11 @@ pub async fn columns(db: &Db) -> Result<Vec<(String, String, &'static str, bool)
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
                 .fetch_all(p).await?);
             for t in tables {
-                let sql = sqlx::AssertSqlSafe(format!("SELECT name, type, \"notnull\", pk FROM pragma_table_info('{t}')"));
-                let cols: Vec<(String, String, i64, i64)> = with_pool!(db, p => sqlx::query_as(sql).fetch_all(p).await?);
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "SELECT name, type, \"notnull\", pk FROM pragma_table_info('{t}')"
+                ));
+                let cols: Vec<(String, String, i64, i64)> =
+                    with_pool!(db, p => sqlx::query_as(sql).fetch_all(p).await?);
                 for (name, ty, notnull, pk) in cols {
                     out.push((t.clone(), name, family(&ty), notnull == 0 && pk == 0));
                 }

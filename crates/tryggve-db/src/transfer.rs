@@ -11,8 +11,18 @@ use tryggve_core::export::ExportDocument;
 
 /// Tables with an identity column, in insert order.
 const ID_TABLES: &[&str] = &[
-    "areas", "councils", "organisations", "people", "users", "collaborations", "measures", "follow_ups", "priorities",
-    "meetings", "api_tokens", "audit_log",
+    "areas",
+    "councils",
+    "organisations",
+    "people",
+    "users",
+    "collaborations",
+    "measures",
+    "follow_ups",
+    "priorities",
+    "meetings",
+    "api_tokens",
+    "audit_log",
 ];
 
 impl Db {
@@ -25,7 +35,11 @@ impl Db {
         doc.users = if viewer.is_admin() {
             self.users_with_hashes().await?
         } else {
-            self.users().await?.into_iter().filter(|u| Some(u.id) == viewer.user_id).collect()
+            self.users()
+                .await?
+                .into_iter()
+                .filter(|u| Some(u.id) == viewer.user_id)
+                .collect()
         };
         doc.areas = self.areas_with_geometry().await?;
         doc.collaborations = self.collaborations(viewer, None).await?;

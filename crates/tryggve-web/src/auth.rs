@@ -5,10 +5,10 @@
 //! Session ids and tokens are random 256-bit values; the database keeps only
 //! their SHA-256 hashes, so a copy of the database cannot be used to log in.
 
-use crate::error::AppError;
 use crate::AppState;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use crate::error::AppError;
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
@@ -18,9 +18,9 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use tryggve_core::Viewer;
 use tryggve_core::access::{Action, can};
 use tryggve_core::register::User;
-use tryggve_core::Viewer;
 use tryggve_db::Actor;
 
 pub const SESSION_COOKIE: &str = "tryggve_session";
@@ -31,11 +31,18 @@ pub fn hash_password(password: &str) -> Result<String, String> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|e| e.to_string())?;
     let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
-    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 /// A fresh random token, hex-encoded.
@@ -75,7 +82,9 @@ impl LoginLimiter {
 
     pub fn failed(&self, username: &str) {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let e = map.entry(username.to_lowercase()).or_insert((0, Instant::now()));
+        let e = map
+            .entry(username.to_lowercase())
+            .or_insert((0, Instant::now()));
         if e.1.elapsed() >= Self::WINDOW {
             *e = (0, Instant::now());
         }
@@ -84,7 +93,10 @@ impl LoginLimiter {
     }
 
     pub fn succeeded(&self, username: &str) {
-        self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(&username.to_lowercase());
+        self.failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&username.to_lowercase());
     }
 }
 
@@ -100,16 +112,28 @@ pub struct CurrentUser {
 
 impl CurrentUser {
     pub fn viewer(&self) -> Viewer {
-        Viewer { user_id: Some(self.user.id), organisation_id: self.user.organisation_id, role: Some(self.user.role) }
+        Viewer {
+            user_id: Some(self.user.id),
+            organisation_id: self.user.organisation_id,
+            role: Some(self.user.role),
+        }
     }
 
     pub fn actor(&self) -> Actor {
-        Actor { user_id: Some(self.user.id), username: self.user.username.clone(), at: now() }
+        Actor {
+            user_id: Some(self.user.id),
+            username: self.user.username.clone(),
+            at: now(),
+        }
     }
 
     /// Fails with 403 unless the user's role allows `action`.
     pub fn require(&self, action: Action) -> Result<(), AppError> {
-        if can(Some(self.user.role), action) { Ok(()) } else { Err(AppError::Forbidden) }
+        if can(Some(self.user.role), action) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     pub fn may(&self, action: Action) -> bool {
@@ -123,10 +147,15 @@ pub fn now() -> chrono::NaiveDateTime {
 }
 
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
-        let (k, v) = kv.trim().split_once('=')?;
-        (k == name).then(|| v.to_owned())
-    })
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == name).then(|| v.to_owned())
+        })
 }
 
 pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> String {
@@ -137,26 +166,45 @@ pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> S
 }
 
 /// Who is asking, if anyone: a bearer token (API) or a session cookie.
-pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>, AppError> {
-    if let Some(auth) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+pub async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<CurrentUser>, AppError> {
+    if let Some(auth) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
         let token = auth.strip_prefix("Bearer ").ok_or(AppError::Unauthorized)?;
         return match state.db.token_user(&sha256_hex(token.trim())).await? {
-            Some(user) => Ok(Some(CurrentUser { user, csrf: None, session_hash: None })),
+            Some(user) => Ok(Some(CurrentUser {
+                user,
+                csrf: None,
+                session_hash: None,
+            })),
             None => Err(AppError::Unauthorized),
         };
     }
-    let Some(sid) = cookie(headers, SESSION_COOKIE) else { return Ok(None) };
+    let Some(sid) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
     let hash = sha256_hex(&sid);
     Ok(state
         .db
         .session(&hash, now())
         .await?
-        .map(|(user, csrf)| CurrentUser { user, csrf: Some(csrf), session_hash: Some(hash) }))
+        .map(|(user, csrf)| CurrentUser {
+            user,
+            csrf: Some(csrf),
+            session_hash: Some(hash),
+        }))
 }
 
 /// The request's path as the client sent it (nested routers see only their part).
 fn full_path(parts: &Parts) -> String {
-    parts.extensions.get::<axum::extract::OriginalUri>().map_or_else(|| parts.uri.path().to_owned(), |u| u.path().to_owned())
+    parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map_or_else(|| parts.uri.path().to_owned(), |u| u.path().to_owned())
 }
 
 fn is_api(parts: &Parts) -> bool {
@@ -175,7 +223,9 @@ impl IntoResponse for LoginRequired {
         match (self.api, self.error) {
             (true, e) => e.unwrap_or(AppError::Unauthorized).into_response(),
             (false, Some(e @ AppError::Internal(_))) => crate::pages::error_page(e, None),
-            (false, _) => Redirect::to(&format!("/login?next={}", urlencode(&self.next))).into_response(),
+            (false, _) => {
+                Redirect::to(&format!("/login?next={}", urlencode(&self.next))).into_response()
+            }
         }
     }
 }
@@ -183,7 +233,9 @@ impl IntoResponse for LoginRequired {
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -192,8 +244,15 @@ pub fn urlencode(s: &str) -> String {
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = LoginRequired;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let reject = |error| LoginRequired { api: is_api(parts), next: full_path(parts), error };
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let reject = |error| LoginRequired {
+            api: is_api(parts),
+            next: full_path(parts),
+            error,
+        };
         match authenticate(state, &parts.headers).await {
             Ok(Some(u)) => Ok(u),
             Ok(None) => Err(reject(None)),
@@ -208,8 +267,13 @@ pub struct MaybeUser(pub Option<CurrentUser>);
 impl FromRequestParts<AppState> for MaybeUser {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        Ok(MaybeUser(authenticate(state, &parts.headers).await.unwrap_or(None)))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(MaybeUser(
+            authenticate(state, &parts.headers).await.unwrap_or(None),
+        ))
     }
 }
 
@@ -222,17 +286,22 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
-        let user = CurrentUser::from_request_parts(&mut parts, state).await.map_err(IntoResponse::into_response)?;
+        let user = CurrentUser::from_request_parts(&mut parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
         let bytes = axum::body::to_bytes(body, 2 * 1024 * 1024)
             .await
-            .map_err(|_| crate::pages::error_page(AppError::BadRequest("body too large".into()), Some(&user)))?;
+            .map_err(|_| {
+                crate::pages::error_page(AppError::BadRequest("body too large".into()), Some(&user))
+            })?;
         let token: CsrfField = serde_html_form::from_bytes(&bytes).unwrap_or_default();
         if user.csrf.is_none() || token.csrf_token.as_deref() != user.csrf.as_deref() {
             tracing::warn!(user = %user.user.username, "form post with a missing or wrong CSRF token");
             return Err(crate::pages::error_page(AppError::Forbidden, Some(&user)));
         }
-        let value = serde_html_form::from_bytes(&bytes)
-            .map_err(|e| crate::pages::error_page(AppError::BadRequest(e.to_string()), Some(&user)))?;
+        let value = serde_html_form::from_bytes(&bytes).map_err(|e| {
+            crate::pages::error_page(AppError::BadRequest(e.to_string()), Some(&user))
+        })?;
         Ok(CsrfForm(user, value))
     }
 }
@@ -252,9 +321,14 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for ApiJson<T> {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
-        let user = CurrentUser::from_request_parts(&mut parts, state).await.map_err(|_| AppError::Unauthorized)?;
+        let user = CurrentUser::from_request_parts(&mut parts, state)
+            .await
+            .map_err(|_| AppError::Unauthorized)?;
         if let Some(csrf) = &user.csrf {
-            let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
+            let sent = parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok());
             if sent != Some(csrf.as_str()) {
                 return Err(AppError::Forbidden);
             }
@@ -266,7 +340,10 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for ApiJson<T> {
         let value = serde_path_to_error::deserialize(de).map_err(|e| {
             let mut f = tryggve_core::FieldErrors::new();
             let path = e.path().to_string();
-            f.add(if path == "." { "$" } else { &path }, e.into_inner().to_string());
+            f.add(
+                if path == "." { "$" } else { &path },
+                e.into_inner().to_string(),
+            );
             AppError::Invalid(f)
         })?;
         Ok(ApiJson(user, value))
@@ -303,7 +380,10 @@ mod tests {
     #[test]
     fn cookies_are_found_among_several() {
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, "a=1; tryggve_session=abc; b=2".parse().unwrap());
+        h.insert(
+            header::COOKIE,
+            "a=1; tryggve_session=abc; b=2".parse().unwrap(),
+        );
         assert_eq!(cookie(&h, SESSION_COOKIE).as_deref(), Some("abc"));
         assert!(set_cookie("x", "y", 10, true).contains("HttpOnly; SameSite=Lax"));
     }

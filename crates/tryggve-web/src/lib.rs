@@ -31,7 +31,11 @@ pub struct WebConfig {
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { demo: false, secure_cookies: true, session_hours: 12 }
+        WebConfig {
+            demo: false,
+            secure_cookies: true,
+            session_hours: 12,
+        }
     }
 }
 
@@ -45,7 +49,11 @@ pub struct AppState {
 
 /// The one app builder: `serve` and the tests call this.
 pub fn router(db: Db, config: WebConfig) -> Router {
-    let state = AppState { db, config: Arc::new(config), limiter: Arc::default() };
+    let state = AppState {
+        db,
+        config: Arc::new(config),
+        limiter: Arc::default(),
+    };
     Router::new()
         .route("/health", get(health))
         .route("/static/{file}", get(pages::static_file))
@@ -56,19 +64,28 @@ pub fn router(db: Db, config: WebConfig) -> Router {
         .with_state(state)
 }
 
-async fn health(axum::extract::State(s): axum::extract::State<AppState>) -> axum::response::Response {
+async fn health(
+    axum::extract::State(s): axum::extract::State<AppState>,
+) -> axum::response::Response {
     use axum::response::IntoResponse;
     match s.db.ping().await {
         Ok(()) => (axum::http::StatusCode::OK, "ok").into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check: database unreachable");
-            (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "database unreachable",
+            )
+                .into_response()
         }
     }
 }
 
 /// Headers every response carries: no inline script, no framing, no referrer leaks.
-async fn security_headers(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+async fn security_headers(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
     use axum::http::HeaderValue;
     let mut res = next.run(req).await;
     let h = res.headers_mut();
@@ -78,9 +95,11 @@ async fn security_headers(req: axum::extract::Request, next: axum::middleware::N
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
         ),
     );
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     res
 }
-

@@ -18,7 +18,11 @@ mod demo;
 use config::Config;
 
 #[derive(Parser)]
-#[command(name = "tryggve", version, about = "Tryggve: the working system of a local crime-prevention council")]
+#[command(
+    name = "tryggve",
+    version,
+    about = "Tryggve: the working system of a local crime-prevention council"
+)]
 struct Cli {
     /// Configuration file (TOML); see tryggve.example.toml.
     #[arg(long, global = true)]
@@ -133,18 +137,26 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         cfg.database_url = url;
     }
     init_tracing(&cfg.log_format);
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     rt.block_on(async move {
         let url = cfg.database_url()?;
-        let db = Db::connect(&url).await.with_context(|| format!("opening the database {}", redact(&url)))?;
+        let db = Db::connect(&url)
+            .await
+            .with_context(|| format!("opening the database {}", redact(&url)))?;
         let result = match cli.command {
             Command::Init => {
                 println!("The database is ready: {}", redact(&url));
                 Ok(())
             }
             Command::Serve { demo, addr } => serve(&db, cfg, demo, addr).await,
-            Command::User { command: UserCommand::Add { name, role, org } } => user_add(&db, &name, &role, org).await,
-            Command::Token { command: TokenCommand::Create { user, name } } => token_create(&db, &user, &name).await,
+            Command::User {
+                command: UserCommand::Add { name, role, org },
+            } => user_add(&db, &name, &role, org).await,
+            Command::Token {
+                command: TokenCommand::Create { user, name },
+            } => token_create(&db, &user, &name).await,
             Command::Export { user } => export(&db, &user).await,
             Command::Import { file } => import(&db, &file).await,
             Command::Situation { .. } => unreachable!("handled before the database is opened"),
@@ -157,8 +169,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 fn init_tracing(format: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("TRYGGVE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    let _ = if format == "json" { builder.json().try_init() } else { builder.try_init() };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 /// A database URL without its password, for messages.
@@ -185,13 +203,21 @@ async fn serve(db: &Db, cfg: Config, demo: bool, addr: Option<String>) -> anyhow
             demo::load(db).await?;
             println!("Loaded the Hägersten-Älvsjö demo council.");
         } else if !demo::is_demo(db).await? {
-            bail!("--demo needs an empty database or one that holds the demo; this one holds other data");
+            bail!(
+                "--demo needs an empty database or one that holds the demo; this one holds other data"
+            );
         }
     }
     let addr = addr.unwrap_or(cfg.addr.clone());
-    let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("listening on {addr}"))?;
+    let listener = tokio::net::TcpListener::bind(&addr)
+        .await
+        .with_context(|| format!("listening on {addr}"))?;
     let local = listener.local_addr()?;
-    let web = tryggve_web::WebConfig { demo, secure_cookies: cfg.secure_cookies, session_hours: cfg.session_hours };
+    let web = tryggve_web::WebConfig {
+        demo,
+        secure_cookies: cfg.secure_cookies,
+        session_hours: cfg.session_hours,
+    };
     println!("Tryggve is running at http://{local}/");
     if demo {
         println!("Demo accounts (password \"{}\"):", demo::PASSWORD);
@@ -201,7 +227,9 @@ async fn serve(db: &Db, cfg: Config, demo: bool, addr: Option<String>) -> anyhow
     }
     let _ = std::io::stdout().flush();
     let app = tryggve_web::router(db.clone(), web);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     tracing::info!("stopped");
     Ok(())
 }
@@ -212,7 +240,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };
@@ -247,7 +276,11 @@ async fn user_add(db: &Db, name: &str, role: &str, org: Option<String>) -> anyho
             let found = orgs.iter().find(|x| {
                 x.name.to_lowercase() == key || x.aliases.iter().any(|a| a.to_lowercase() == key)
             });
-            Some(found.with_context(|| format!("no organisation is called {o:?}"))?.id)
+            Some(
+                found
+                    .with_context(|| format!("no organisation is called {o:?}"))?
+                    .id,
+            )
         }
         None => None,
     };
@@ -286,15 +319,28 @@ async fn find_user(db: &Db, name: &str) -> anyhow::Result<User> {
 async fn token_create(db: &Db, user: &str, name: &str) -> anyhow::Result<()> {
     let u = find_user(db, user).await?;
     let token = tryggve_web::auth::random_token();
-    db.create_token(&Actor::system(now()), u.id, &tryggve_web::auth::sha256_hex(&token), name).await?;
-    println!("Created an API token for {}. Keep it secret; it is shown only once:", u.username);
+    db.create_token(
+        &Actor::system(now()),
+        u.id,
+        &tryggve_web::auth::sha256_hex(&token),
+        name,
+    )
+    .await?;
+    println!(
+        "Created an API token for {}. Keep it secret; it is shown only once:",
+        u.username
+    );
     println!("{token}");
     Ok(())
 }
 
 async fn export(db: &Db, user: &str) -> anyhow::Result<()> {
     let u = find_user(db, user).await?;
-    let viewer = Viewer { user_id: Some(u.id), organisation_id: u.organisation_id, role: Some(u.role) };
+    let viewer = Viewer {
+        user_id: Some(u.id),
+        organisation_id: u.organisation_id,
+        role: Some(u.role),
+    };
     let doc = db.export(&viewer).await?;
     let mut out = std::io::stdout().lock();
     out.write_all(doc.to_json().as_bytes())?;
@@ -303,26 +349,44 @@ async fn export(db: &Db, user: &str) -> anyhow::Result<()> {
 }
 
 async fn import(db: &Db, file: &std::path::Path) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let doc = ExportDocument::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let doc =
+        ExportDocument::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     match db.import(&Actor::system(now()), &doc).await {
         Ok(()) => {
             println!(
                 "Imported {} councils, {} organisations, {} people, {} users, {} areas, {} collaborations, {} measures, {} meetings.",
-                doc.councils.len(), doc.organisations.len(), doc.people.len(), doc.users.len(), doc.areas.len(),
-                doc.collaborations.len(), doc.measures.len(), doc.meetings.len()
+                doc.councils.len(),
+                doc.organisations.len(),
+                doc.people.len(),
+                doc.users.len(),
+                doc.areas.len(),
+                doc.collaborations.len(),
+                doc.measures.len(),
+                doc.meetings.len()
             );
             Ok(())
         }
-        Err(DbError::NotEmpty) => bail!("the database is not empty: import needs an empty database"),
+        Err(DbError::NotEmpty) => {
+            bail!("the database is not empty: import needs an empty database")
+        }
         Err(e) => Err(e.into()),
     }
 }
 
 fn situation(command: &SituationCommand) -> anyhow::Result<()> {
     let phases = match command {
-        SituationCommand::Aggregate { areas, incidents, out } => tryggve_analysis::run_aggregate(areas, incidents, out)?,
-        SituationCommand::Hotspots { incidents, cell, out } => tryggve_analysis::run_hotspots(incidents, *cell, out)?,
+        SituationCommand::Aggregate {
+            areas,
+            incidents,
+            out,
+        } => tryggve_analysis::run_aggregate(areas, incidents, out)?,
+        SituationCommand::Hotspots {
+            incidents,
+            cell,
+            out,
+        } => tryggve_analysis::run_hotspots(incidents, *cell, out)?,
     };
     eprintln!("{}", phases.to_json());
     Ok(())
@@ -332,7 +396,13 @@ fn situation(command: &SituationCommand) -> anyhow::Result<()> {
 mod tests {
     #[test]
     fn database_passwords_are_not_printed() {
-        assert_eq!(super::redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
-        assert_eq!(super::redact("sqlite:data/tryggve.db"), "sqlite:data/tryggve.db");
+        assert_eq!(
+            super::redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(
+            super::redact("sqlite:data/tryggve.db"),
+            "sqlite:data/tryggve.db"
+        );
     }
 }

@@ -24,9 +24,15 @@ pub const OPENAPI: &str = include_str!("openapi.json");
 
 pub(crate) fn routes() -> Router<AppState> {
     let r = Router::new()
-        .route("/openapi.json", get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) }))
+        .route(
+            "/openapi.json",
+            get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) }),
+        )
         .route("/me", get(me))
-        .route("/measures/{id}/follow-ups", get(follow_ups).post(add_follow_up));
+        .route(
+            "/measures/{id}/follow-ups",
+            get(follow_ups).post(add_follow_up),
+        );
     let r = resource::<Organisation>(r);
     let r = resource::<Person>(r);
     let r = resource::<Area>(r);
@@ -40,7 +46,10 @@ pub(crate) fn routes() -> Router<AppState> {
 
 fn resource<T: Resource>(r: Router<AppState>) -> Router<AppState> {
     r.route(&format!("/{}", T::API), get(list::<T>).post(create::<T>))
-        .route(&format!("/{}/{{id}}", T::API), get(one::<T>).put(update::<T>))
+        .route(
+            &format!("/{}/{{id}}", T::API),
+            get(one::<T>).put(update::<T>),
+        )
 }
 
 async fn me(user: CurrentUser) -> Response {
@@ -52,14 +61,21 @@ async fn me(user: CurrentUser) -> Response {
     .into_response()
 }
 
-async fn list<T: Resource>(State(s): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
+async fn list<T: Resource>(
+    State(s): State<AppState>,
+    user: CurrentUser,
+) -> Result<Response, AppError> {
     if let Some(a) = T::read_action() {
         user.require(a)?;
     }
     Ok(Json(T::list(&s.db, &user.viewer()).await?).into_response())
 }
 
-async fn one<T: Resource>(State(s): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn one<T: Resource>(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     if let Some(a) = T::read_action() {
         user.require(a)?;
     }
@@ -67,7 +83,10 @@ async fn one<T: Resource>(State(s): State<AppState>, user: CurrentUser, Path(id)
     Ok(Json(T::get(&s.db, &user.viewer(), id).await?).into_response())
 }
 
-async fn create<T: Resource>(State(s): State<AppState>, ApiJson(user, input): ApiJson<T::Input>) -> Result<Response, AppError> {
+async fn create<T: Resource>(
+    State(s): State<AppState>,
+    ApiJson(user, input): ApiJson<T::Input>,
+) -> Result<Response, AppError> {
     user.require(T::write_action())?;
     let lk = Lookups::load(&s.db).await?;
     let record = T::from_input(&input, None, &lk, &user)?;
@@ -75,9 +94,16 @@ async fn create<T: Resource>(State(s): State<AppState>, ApiJson(user, input): Ap
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let id = T::create(&s.db, &user.actor(), &record).await.map_err(|e| duplicate::<T>(e))?;
+    let id = T::create(&s.db, &user.actor(), &record)
+        .await
+        .map_err(|e| duplicate::<T>(e))?;
     let created = T::get(&s.db, &user.viewer(), id).await?;
-    Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/{}/{id}", T::API))], Json(created)).into_response())
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, format!("/api/v1/{}/{id}", T::API))],
+        Json(created),
+    )
+        .into_response())
 }
 
 fn duplicate<T: Resource>(e: tryggve_db::DbError) -> AppError {
@@ -106,11 +132,17 @@ async fn update<T: Resource>(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    T::update(&s.db, &user.actor(), &viewer, &record).await.map_err(|e| duplicate::<T>(e))?;
+    T::update(&s.db, &user.actor(), &viewer, &record)
+        .await
+        .map_err(|e| duplicate::<T>(e))?;
     Ok(Json(T::get(&s.db, &viewer, id).await?).into_response())
 }
 
-async fn follow_ups(State(s): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn follow_ups(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     let id: MeasureId = id.parse().map_err(|_| AppError::NotFound)?;
     let viewer = user.viewer();
     s.db.measure(&viewer, id).await?;
@@ -128,7 +160,14 @@ async fn add_follow_up(
     s.db.measure(&viewer, id).await?;
     let author = crate::pages::author_name(&s, &user).await?;
     let (f, version) = crate::pages::check_follow_up(&input, id, &user, author)?;
-    let fid = s.db.add_follow_up(&user.actor(), &viewer, &f, version).await?;
-    let created = s.db.follow_ups(&viewer, Some(id)).await?.into_iter().find(|x| x.id == fid).ok_or(AppError::NotFound)?;
+    let fid =
+        s.db.add_follow_up(&user.actor(), &viewer, &f, version)
+            .await?;
+    let created =
+        s.db.follow_ups(&viewer, Some(id))
+            .await?
+            .into_iter()
+            .find(|x| x.id == fid)
+            .ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }

@@ -44,7 +44,12 @@ pub struct UserInfo {
 }
 
 impl Layout {
-    pub fn new(state: &AppState, user: Option<&CurrentUser>, title: impl Into<String>, section: &'static str) -> Layout {
+    pub fn new(
+        state: &AppState,
+        user: Option<&CurrentUser>,
+        title: impl Into<String>,
+        section: &'static str,
+    ) -> Layout {
         Layout {
             title: title.into(),
             user: user.map(|u| UserInfo {
@@ -74,7 +79,11 @@ impl Layout {
             (Area::PATH, "Områden"),
         ];
         if self.user.as_ref().is_some_and(|u| u.is_admin) {
-            v.extend([(User::PATH, "Användare"), (Council::PATH, "Råd"), ("/admin/logg", "Logg")]);
+            v.extend([
+                (User::PATH, "Användare"),
+                (Council::PATH, "Råd"),
+                ("/admin/logg", "Logg"),
+            ]);
         }
         v
     }
@@ -93,12 +102,23 @@ pub fn error_page(e: AppError, user: Option<&CurrentUser>) -> Response {
     let status = e.status();
     let layout = Layout {
         title: "Fel".into(),
-        user: user.map(|u| UserInfo { username: u.user.username.clone(), role: u.user.role.label(), is_admin: false }),
+        user: user.map(|u| UserInfo {
+            username: u.user.username.clone(),
+            role: u.user.role.label(),
+            is_admin: false,
+        }),
         csrf: user.and_then(|u| u.csrf.clone()).unwrap_or_default(),
         demo: false,
         section: "",
     };
-    (status, ErrorPage { layout, message: e.message() }).into_response()
+    (
+        status,
+        ErrorPage {
+            layout,
+            message: e.message(),
+        },
+    )
+        .into_response()
 }
 
 pub async fn not_found(crate::auth::MaybeUser(user): crate::auth::MaybeUser) -> Response {
@@ -107,7 +127,11 @@ pub async fn not_found(crate::auth::MaybeUser(user): crate::auth::MaybeUser) -> 
 
 pub async fn static_file(Path(file): Path<String>) -> Response {
     match file.as_str() {
-        "style.css" => ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../../static/style.css")).into_response(),
+        "style.css" => (
+            [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+            include_str!("../../static/style.css"),
+        )
+            .into_response(),
         _ => StatusCode::NOT_FOUND.into_response(),
     }
 }
@@ -136,8 +160,15 @@ fn crud<T: Resource>(r: Router<AppState>, detail_is_edit: bool) -> Router<AppSta
     let r = r
         .route(T::PATH, get(list::<T>).post(create::<T>))
         .route(&format!("{}/ny", T::PATH), get(new::<T>))
-        .route(&format!("{}/{{id}}/redigera", T::PATH), get(edit::<T>).post(update::<T>));
-    if detail_is_edit { r.route(&format!("{}/{{id}}", T::PATH), get(edit::<T>)) } else { r }
+        .route(
+            &format!("{}/{{id}}/redigera", T::PATH),
+            get(edit::<T>).post(update::<T>),
+        );
+    if detail_is_edit {
+        r.route(&format!("{}/{{id}}", T::PATH), get(edit::<T>))
+    } else {
+        r
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -157,13 +188,18 @@ async fn list<T: Resource>(State(s): State<AppState>, user: CurrentUser) -> Resp
         }
         let lk = Lookups::load(&s.db).await?;
         let records = T::list(&s.db, &user.viewer()).await?;
-        let rows = records.iter().map(|r| (format!("{}/{}", T::PATH, r.id()), r.row(&lk))).collect();
+        let rows = records
+            .iter()
+            .map(|r| (format!("{}/{}", T::PATH, r.id()), r.row(&lk)))
+            .collect();
         Ok(ListPage {
             layout: Layout::new(&s, Some(&user), T::TITLE, T::PATH),
             heading: T::TITLE,
             columns: T::columns(),
             rows,
-            new_href: user.may(T::write_action()).then(|| format!("{}/ny", T::PATH)),
+            new_href: user
+                .may(T::write_action())
+                .then(|| format!("{}/ny", T::PATH)),
         }
         .into_response())
     }
@@ -209,7 +245,11 @@ async fn new<T: Resource>(
     result.unwrap_or_else(|e| error_page(e, Some(&user)))
 }
 
-async fn edit<T: Resource>(State(s): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Response {
+async fn edit<T: Resource>(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Response {
     let result: Result<Response, AppError> = async {
         if let Some(a) = T::read_action() {
             user.require(a)?;
@@ -217,7 +257,16 @@ async fn edit<T: Resource>(State(s): State<AppState>, user: CurrentUser, Path(id
         let id: T::Id = id.parse().map_err(|_| AppError::NotFound)?;
         let lk = Lookups::load(&s.db).await?;
         let record = T::get(&s.db, &user.viewer(), id).await?;
-        Ok(form_page::<T>(&s, &user, &lk, Some(&record), &record.to_input(&lk), None, None).into_response())
+        Ok(form_page::<T>(
+            &s,
+            &user,
+            &lk,
+            Some(&record),
+            &record.to_input(&lk),
+            None,
+            None,
+        )
+        .into_response())
     }
     .await;
     result.unwrap_or_else(|e| error_page(e, Some(&user)))
@@ -233,14 +282,20 @@ fn form_page<T: Resource>(
     conflict: Option<&T>,
 ) -> FormPage {
     let mut fields = T::fields(input, lk);
-    let general_errors = errors.map(|e| attach_errors(&mut fields, e)).unwrap_or_default();
+    let general_errors = errors
+        .map(|e| attach_errors(&mut fields, e))
+        .unwrap_or_default();
     let (heading, action, back) = match existing {
         Some(r) => (
             format!("Redigera {}: {}", T::SINGULAR, r.label()),
             format!("{}/{}/redigera", T::PATH, r.id()),
             format!("{}/{}", T::PATH, r.id()),
         ),
-        None => (format!("Ny {}", T::SINGULAR), T::PATH.to_owned(), T::PATH.to_owned()),
+        None => (
+            format!("Ny {}", T::SINGULAR),
+            T::PATH.to_owned(),
+            T::PATH.to_owned(),
+        ),
     };
     FormPage {
         layout: Layout::new(s, Some(user), heading.clone(), T::PATH),
@@ -258,7 +313,10 @@ fn form_page<T: Resource>(
     }
 }
 
-async fn create<T: Resource>(State(s): State<AppState>, CsrfForm(user, input): CsrfForm<T::Input>) -> Response {
+async fn create<T: Resource>(
+    State(s): State<AppState>,
+    CsrfForm(user, input): CsrfForm<T::Input>,
+) -> Response {
     let result: Result<Response, AppError> = async {
         user.require(T::write_action())?;
         let lk = Lookups::load(&s.db).await?;
@@ -267,7 +325,9 @@ async fn create<T: Resource>(State(s): State<AppState>, CsrfForm(user, input): C
                 let errors = T::check_refs(&s.db, &user.viewer(), &record).await?;
                 if errors.is_empty() {
                     match T::create(&s.db, &user.actor(), &record).await {
-                        Ok(id) => return Ok(Redirect::to(&format!("{}/{id}", T::PATH)).into_response()),
+                        Ok(id) => {
+                            return Ok(Redirect::to(&format!("{}/{id}", T::PATH)).into_response());
+                        }
                         Err(tryggve_db::DbError::Duplicate) => duplicate(T::UNIQUE_FIELD),
                         Err(e) => return Err(e.into()),
                     }

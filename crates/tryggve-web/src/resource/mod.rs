@@ -49,12 +49,25 @@ pub trait Resource: Serialize + Clone + Send + Sync + Sized + 'static {
 
     fn list(db: &Db, viewer: &Viewer) -> impl Future<Output = DbResult<Vec<Self>>> + Send;
     fn get(db: &Db, viewer: &Viewer, id: Self::Id) -> impl Future<Output = DbResult<Self>> + Send;
-    fn create(db: &Db, actor: &Actor, record: &Self) -> impl Future<Output = DbResult<Self::Id>> + Send;
-    fn update(db: &Db, actor: &Actor, viewer: &Viewer, record: &Self) -> impl Future<Output = DbResult<()>> + Send;
+    fn create(
+        db: &Db,
+        actor: &Actor,
+        record: &Self,
+    ) -> impl Future<Output = DbResult<Self::Id>> + Send;
+    fn update(
+        db: &Db,
+        actor: &Actor,
+        viewer: &Viewer,
+        record: &Self,
+    ) -> impl Future<Output = DbResult<()>> + Send;
 
     /// Checks references the register cannot (e.g. that a measure's
     /// collaboration is one the viewer may see).
-    fn check_refs(_db: &Db, _viewer: &Viewer, _record: &Self) -> impl Future<Output = DbResult<FieldErrors>> + Send {
+    fn check_refs(
+        _db: &Db,
+        _viewer: &Viewer,
+        _record: &Self,
+    ) -> impl Future<Output = DbResult<FieldErrors>> + Send {
         async { Ok(FieldErrors::new()) }
     }
 
@@ -62,8 +75,12 @@ pub trait Resource: Serialize + Clone + Send + Sync + Sized + 'static {
     fn to_input(&self, lk: &Lookups) -> Self::Input;
     /// Checks the input. `existing` is the record being edited; its id is kept,
     /// and the version is taken from the input.
-    fn from_input(input: &Self::Input, existing: Option<&Self>, lk: &Lookups, user: &CurrentUser)
-    -> Result<Self, FieldErrors>;
+    fn from_input(
+        input: &Self::Input,
+        existing: Option<&Self>,
+        lk: &Lookups,
+        user: &CurrentUser,
+    ) -> Result<Self, FieldErrors>;
     fn fields(input: &Self::Input, lk: &Lookups) -> Vec<Field>;
     /// The version field of an input.
     fn input_version(input: &Self::Input) -> &str;
@@ -92,46 +109,84 @@ impl Lookups {
     }
 
     pub fn org_name(&self, id: Option<tryggve_core::OrgId>) -> String {
-        id.and_then(|id| self.organisations.iter().find(|o| o.id == id)).map(|o| o.name.clone()).unwrap_or_default()
+        id.and_then(|id| self.organisations.iter().find(|o| o.id == id))
+            .map(|o| o.name.clone())
+            .unwrap_or_default()
     }
 
     pub fn person_name(&self, id: Option<tryggve_core::PersonId>) -> String {
-        id.and_then(|id| self.people.iter().find(|p| p.id == id)).map(|p| p.name.clone()).unwrap_or_default()
+        id.and_then(|id| self.people.iter().find(|p| p.id == id))
+            .map(|p| p.name.clone())
+            .unwrap_or_default()
     }
 
     pub fn area_name(&self, id: Option<tryggve_core::AreaId>) -> String {
-        id.and_then(|id| self.areas.iter().find(|a| a.id == id)).map(|a| a.name.clone()).unwrap_or_default()
+        id.and_then(|id| self.areas.iter().find(|a| a.id == id))
+            .map(|a| a.name.clone())
+            .unwrap_or_default()
     }
 
     pub fn council_name(&self, id: tryggve_core::CouncilId) -> String {
-        self.councils.iter().find(|c| c.id == id).map(|c| c.name.clone()).unwrap_or_default()
+        self.councils
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.name.clone())
+            .unwrap_or_default()
     }
 
     pub fn org_options(&self) -> Vec<(String, String)> {
-        self.organisations.iter().map(|o| (o.id.to_string(), o.name.clone())).collect()
+        self.organisations
+            .iter()
+            .map(|o| (o.id.to_string(), o.name.clone()))
+            .collect()
     }
 
     pub fn person_options(&self) -> Vec<(String, String)> {
         self.people
             .iter()
-            .map(|p| (p.id.to_string(), if p.title.is_empty() { p.name.clone() } else { format!("{}, {}", p.name, p.title) }))
+            .map(|p| {
+                (
+                    p.id.to_string(),
+                    if p.title.is_empty() {
+                        p.name.clone()
+                    } else {
+                        format!("{}, {}", p.name, p.title)
+                    },
+                )
+            })
             .collect()
     }
 
-    pub fn area_options(&self, kinds: &[tryggve_core::register::AreaKind]) -> Vec<(String, String)> {
+    pub fn area_options(
+        &self,
+        kinds: &[tryggve_core::register::AreaKind],
+    ) -> Vec<(String, String)> {
         self.areas
             .iter()
             .filter(|a| kinds.is_empty() || kinds.contains(&a.kind))
-            .map(|a| (a.id.to_string(), format!("{} ({})", a.name, a.kind.label().to_lowercase())))
+            .map(|a| {
+                (
+                    a.id.to_string(),
+                    format!("{} ({})", a.name, a.kind.label().to_lowercase()),
+                )
+            })
             .collect()
     }
 
     pub fn council_options(&self) -> Vec<(String, String)> {
-        self.councils.iter().map(|c| (c.id.to_string(), c.name.clone())).collect()
+        self.councils
+            .iter()
+            .map(|c| (c.id.to_string(), c.name.clone()))
+            .collect()
     }
 
     /// Checks that an optional id names an organisation in the register.
-    pub fn check_org(&self, errors: &mut FieldErrors, field: &str, s: &str) -> Option<tryggve_core::OrgId> {
+    pub fn check_org(
+        &self,
+        errors: &mut FieldErrors,
+        field: &str,
+        s: &str,
+    ) -> Option<tryggve_core::OrgId> {
         let id = errors.check(field, crate::form::opt_id(s))??;
         match self.organisations.iter().find(|o| o.id.0 == id) {
             Some(o) => Some(o.id),
@@ -142,11 +197,23 @@ impl Lookups {
         }
     }
 
-    pub fn check_orgs(&self, errors: &mut FieldErrors, field: &str, list: &[String]) -> Vec<tryggve_core::OrgId> {
-        list.iter().filter_map(|s| self.check_org(errors, field, s)).collect()
+    pub fn check_orgs(
+        &self,
+        errors: &mut FieldErrors,
+        field: &str,
+        list: &[String],
+    ) -> Vec<tryggve_core::OrgId> {
+        list.iter()
+            .filter_map(|s| self.check_org(errors, field, s))
+            .collect()
     }
 
-    pub fn check_person(&self, errors: &mut FieldErrors, field: &str, s: &str) -> Option<tryggve_core::PersonId> {
+    pub fn check_person(
+        &self,
+        errors: &mut FieldErrors,
+        field: &str,
+        s: &str,
+    ) -> Option<tryggve_core::PersonId> {
         let id = errors.check(field, crate::form::opt_id(s))??;
         match self.people.iter().find(|p| p.id.0 == id) {
             Some(p) => Some(p.id),
@@ -157,7 +224,12 @@ impl Lookups {
         }
     }
 
-    pub fn check_area(&self, errors: &mut FieldErrors, field: &str, s: &str) -> Option<tryggve_core::AreaId> {
+    pub fn check_area(
+        &self,
+        errors: &mut FieldErrors,
+        field: &str,
+        s: &str,
+    ) -> Option<tryggve_core::AreaId> {
         let id = errors.check(field, crate::form::opt_id(s))??;
         match self.areas.iter().find(|a| a.id.0 == id) {
             Some(a) => Some(a.id),
@@ -168,7 +240,12 @@ impl Lookups {
         }
     }
 
-    pub fn check_council(&self, errors: &mut FieldErrors, field: &str, s: &str) -> Option<tryggve_core::CouncilId> {
+    pub fn check_council(
+        &self,
+        errors: &mut FieldErrors,
+        field: &str,
+        s: &str,
+    ) -> Option<tryggve_core::CouncilId> {
         let id = errors.check(field, crate::form::opt_id(s))?;
         match id.and_then(|id| self.councils.iter().find(|c| c.id.0 == id)) {
             Some(c) => Some(c.id),
@@ -182,17 +259,32 @@ impl Lookups {
 
 /// Options for a classification picker.
 pub fn classification_options() -> Vec<(String, String)> {
-    tryggve_core::Classification::ALL.iter().map(|c| (c.as_str().to_owned(), c.label().to_owned())).collect()
+    tryggve_core::Classification::ALL
+        .iter()
+        .map(|c| (c.as_str().to_owned(), c.label().to_owned()))
+        .collect()
 }
 
 /// Options for an enum with codes and Swedish labels.
-pub fn enum_options<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<(String, String)> {
-    all.iter().map(|v| (code(*v).to_owned(), label(*v).to_owned())).collect()
+pub fn enum_options<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|v| (code(*v).to_owned(), label(*v).to_owned()))
+        .collect()
 }
 
 /// The version of an existing record, or 0 for a new one.
 pub fn parse_version(errors: &mut FieldErrors, existing: bool, s: &str) -> i64 {
-    if existing { errors.check("version", crate::form::version(s)).unwrap_or(0) } else { 1 }
+    if existing {
+        errors
+            .check("version", crate::form::version(s))
+            .unwrap_or(0)
+    } else {
+        1
+    }
 }
 
 pub use register::{check_password, check_username};
