@@ -103,3 +103,47 @@ async fn security_headers(
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     res
 }
+
+#[cfg(test)]
+mod tidy {
+    //! House rules a compiler cannot check.
+
+    fn files(dir: &std::path::Path, ext: &str, out: &mut Vec<(String, String)>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                files(&p, ext, out);
+            } else if p.extension().is_some_and(|x| x == ext) {
+                out.push((
+                    p.display().to_string(),
+                    std::fs::read_to_string(&p).unwrap(),
+                ));
+            }
+        }
+    }
+
+    #[test]
+    fn templates_never_switch_off_escaping_and_code_never_builds_html() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut t = vec![];
+        files(&root.join("templates"), "html", &mut t);
+        assert!(!t.is_empty());
+        for (name, text) in &t {
+            let compact = text.replace(' ', "");
+            assert!(
+                !compact.contains("|safe") && !compact.contains("escape=\"none\""),
+                "{name} disables escaping"
+            );
+        }
+        let mut src = vec![];
+        files(&root.join("src"), "rs", &mut src);
+        for (name, text) in &src {
+            for needle in ["format!(\"<", "format!(r\"<", "Html(format!"] {
+                assert!(
+                    !text.contains(needle) || name.ends_with("lib.rs"),
+                    "{name} builds HTML in code"
+                );
+            }
+        }
+    }
+}

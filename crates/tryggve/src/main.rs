@@ -219,6 +219,9 @@ async fn serve(db: &Db, cfg: Config, demo: bool, addr: Option<String>) -> anyhow
         session_hours: cfg.session_hours,
     };
     println!("Tryggve is running at http://{local}/");
+    if db.users().await?.is_empty() {
+        println!("There are no users yet: add one with `tryggve user add NAME --role admin`.");
+    }
     if demo {
         println!("Demo accounts (password \"{}\"):", demo::PASSWORD);
         for (name, role) in demo::ACCOUNTS {

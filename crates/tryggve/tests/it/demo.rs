@@ -222,3 +222,61 @@ both!(
         assert!(page.text.contains("Demoläge"), "the demo banner is visible");
     }
 );
+
+/// The seed minutes, when the project's shared folder is beside the checkout (always in CI).
+fn seed_text() -> Option<String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/seed/000_64878e962ac09484.txt");
+    match std::fs::read_to_string(path) {
+        Ok(s) => Some(s),
+        Err(_) => {
+            assert!(
+                std::env::var("CI").is_err(),
+                "CI has the shared folder beside the checkout"
+            );
+            None
+        }
+    }
+}
+
+#[test]
+fn every_demo_row_is_written_exactly_as_in_the_seed() {
+    let Some(seed) = seed_text() else {
+        eprintln!("skipped: the seed is not beside the checkout");
+        return;
+    };
+    let doc = demo_document();
+    assert_eq!(doc.measures.len(), 33);
+    for m in &doc.measures {
+        for (field, text) in [
+            ("action", &m.action),
+            ("participants_text", &m.participants_text),
+            ("responsible_text", &m.responsible_text),
+            ("status_text", &m.status_text),
+        ] {
+            assert!(
+                seed.contains(text.as_str()),
+                "measure {} {field} {text:?} is not in the seed",
+                m.id
+            );
+        }
+        // Problem cells lose only their <b> markup.
+        let plain = m.problem.as_str();
+        assert!(
+            seed.contains(plain) || seed.replace("<b>", "").replace("</b>", "").contains(plain),
+            "measure {} problem {plain:?} is not in the seed",
+            m.id
+        );
+    }
+    let meeting = &doc.meetings[0];
+    for a in &meeting.attendees {
+        let person = doc.people.iter().find(|p| p.id == a.person_id).unwrap();
+        assert!(
+            seed.contains(&format!("{}\t{}", person.name, a.title)),
+            "attendee {} {}",
+            person.name,
+            a.title
+        );
+    }
+    assert!(seed.contains(&meeting.opening));
+}

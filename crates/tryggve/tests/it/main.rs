@@ -10,5 +10,6 @@ mod browser;
 mod cli;
 mod demo;
 mod pages;
+mod robustness;
 mod schema;
 mod workdoc;
