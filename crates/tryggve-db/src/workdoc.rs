@@ -456,7 +456,7 @@ impl Tx {
             sqlx::query("INSERT INTO follow_ups (id, measure_id, date, author, author_user_id, text, new_status, created_at) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
                 .bind(f.id.0).bind(f.measure_id.0).bind(f.date).bind(&f.author).bind(f.author_user_id.map(|u| u.0))
-                .bind(&f.text).bind(f.new_status.map(|s| s.as_str())).bind(f.created_at)
+                .bind(&f.text).bind(f.new_status.map(|s| s.as_str())).bind(chrono::SubsecRound::trunc_subsecs(f.created_at, 0))
                 .execute(&mut *c).await?;
         });
         Ok(())

@@ -141,9 +141,11 @@ impl CurrentUser {
     }
 }
 
-/// The current local time (Europe/Stockholm is not modelled yet: the server's clock in UTC).
+/// The current time in UTC, to the whole second: both databases then keep
+/// exactly what was written (PostgreSQL stores microseconds, SQLite text).
 pub fn now() -> chrono::NaiveDateTime {
-    chrono::Utc::now().naive_utc()
+    use chrono::SubsecRound;
+    chrono::Utc::now().naive_utc().trunc_subsecs(0)
 }
 
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {

@@ -194,7 +194,7 @@ fn redact(url: &str) -> String {
 }
 
 fn now() -> chrono::NaiveDateTime {
-    chrono::Utc::now().naive_utc()
+    tryggve_web::auth::now()
 }
 
 async fn serve(db: &Db, cfg: Config, demo: bool, addr: Option<String>) -> anyhow::Result<()> {

@@ -231,3 +231,42 @@ both!(
         assert!(martin.contains("Endast polisen"));
     }
 );
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_council_moves_from_sqlite_to_postgresql_without_losing_anything() {
+    let Some(pg) = TestDb::new(Backend::Postgres).await else {
+        eprintln!("skipped: TRYGGVE_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    let app = TestApp::demo(Backend::Sqlite).await.unwrap();
+    let mut c = app.token("clas").await;
+    let res = c
+        .api_post(
+            "/measures/7/follow-ups",
+            &serde_json::json!({"date": "2026-10-30", "text": "Rutinen fungerar.", "version": 1}),
+        )
+        .await;
+    assert_eq!(res.status, 201);
+    let from_sqlite = ok(&tryggve(
+        &app.test_db.url,
+        &["export", "--user", "admin"],
+        None,
+    ));
+    let file = app.test_db.dir.clone().unwrap().join("move.json");
+    std::fs::write(&file, &from_sqlite).unwrap();
+    ok(&tryggve(&pg.url, &["import", file.to_str().unwrap()], None));
+    let from_postgres = ok(&tryggve(&pg.url, &["export", "--user", "admin"], None));
+    assert!(
+        from_sqlite == from_postgres,
+        "the PostgreSQL export differs from the SQLite one"
+    );
+    // New records on PostgreSQL get ids after the imported ones.
+    let moved = tryggve_db::Db::connect(&pg.url).await.unwrap();
+    let out = ok(&tryggve(
+        &pg.url,
+        &["user", "add", "efter.flytt", "--role", "reader"],
+        Some("ett långt lösenord\n"),
+    ));
+    assert!(out.contains("with id 8"), "{out}");
+    moved.close().await;
+}
