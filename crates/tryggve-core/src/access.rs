@@ -22,13 +22,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Admin,
-        Role::Convener,
-        Role::Member,
-        Role::Reporter,
-        Role::Reader,
-    ];
+    pub const ALL: [Role; 5] = [Role::Admin, Role::Convener, Role::Member, Role::Reporter, Role::Reader];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -44,12 +38,7 @@ impl Role {
         Role::ALL
             .into_iter()
             .find(|r| r.as_str() == s.trim())
-            .ok_or_else(|| {
-                format!(
-                    "Okänd roll \"{}\" (admin, convener, member, reporter, reader).",
-                    s.trim()
-                )
-            })
+            .ok_or_else(|| format!("Okänd roll \"{}\" (admin, convener, member, reporter, reader).", s.trim()))
     }
 
     /// Swedish label for the interface.
@@ -78,11 +67,7 @@ pub enum Classification {
 }
 
 impl Classification {
-    pub const ALL: [Classification; 3] = [
-        Classification::Public,
-        Classification::Internal,
-        Classification::Restricted,
-    ];
+    pub const ALL: [Classification; 3] = [Classification::Public, Classification::Internal, Classification::Restricted];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -119,11 +104,7 @@ pub struct Viewer {
 impl Viewer {
     /// Someone who has not logged in: sees only public records.
     pub fn anonymous() -> Viewer {
-        Viewer {
-            user_id: None,
-            organisation_id: None,
-            role: None,
-        }
+        Viewer { user_id: None, organisation_id: None, role: None }
     }
 
     pub fn is_logged_in(&self) -> bool {
@@ -181,11 +162,7 @@ mod tests {
     use super::*;
 
     fn viewer(role: Option<Role>, org: Option<i64>) -> Viewer {
-        Viewer {
-            user_id: role.map(|_| UserId(1)),
-            organisation_id: org.map(OrgId),
-            role,
-        }
+        Viewer { user_id: role.map(|_| UserId(1)), organisation_id: org.map(OrgId), role }
     }
 
     #[test]
@@ -203,11 +180,7 @@ mod tests {
                         Classification::Internal => role.is_some(),
                         Classification::Restricted => role == Some(Role::Admin) || related,
                     };
-                    assert_eq!(
-                        can_read(&v, c, &orgs),
-                        expected,
-                        "{role:?} org {org:?} {c:?}"
-                    );
+                    assert_eq!(can_read(&v, c, &orgs), expected, "{role:?} org {org:?} {c:?}");
                 }
             }
         }

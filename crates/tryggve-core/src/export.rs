@@ -10,6 +10,7 @@ use crate::ids::*;
 use crate::meeting::Meeting;
 use crate::priority::Priority;
 use crate::register::{Area, Council, Organisation, Person, User, check_geometry};
+use crate::situation::{Incident, IncidentCategory, IndicatorSeries};
 use crate::workdoc::{Collaboration, FollowUp, Measure};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -33,6 +34,13 @@ pub struct ExportDocument {
     pub follow_ups: Vec<FollowUp>,
     pub priorities: Vec<Priority>,
     pub meetings: Vec<Meeting>,
+    /// The category checklist (added in 1.1; optional when reading).
+    #[serde(default)]
+    pub incident_categories: Vec<IncidentCategory>,
+    #[serde(default)]
+    pub incidents: Vec<Incident>,
+    #[serde(default)]
+    pub indicators: Vec<IndicatorSeries>,
 }
 
 /// A problem in an import document, with the JSON path where it is.
@@ -45,10 +53,7 @@ pub struct ImportError {
 
 impl ImportError {
     fn at(path: impl Into<String>, message: impl Into<String>) -> Self {
-        ImportError {
-            path: path.into(),
-            message: message.into(),
-        }
+        ImportError { path: path.into(), message: message.into() }
     }
 }
 
@@ -67,6 +72,9 @@ impl ExportDocument {
             follow_ups: vec![],
             priorities: vec![],
             meetings: vec![],
+            incident_categories: vec![],
+            incidents: vec![],
+            indicators: vec![],
         }
     }
 
@@ -76,14 +84,7 @@ impl ExportDocument {
         let doc: ExportDocument = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
-            ImportError::at(
-                if path == "." {
-                    "$".to_string()
-                } else {
-                    format!("$.{path}")
-                },
-                format!("{inner}"),
-            )
+            ImportError::at(if path == "." { "$".to_string() } else { format!("$.{path}") }, format!("{inner}"))
         })?;
         doc.check()?;
         Ok(doc)
@@ -93,18 +94,12 @@ impl ExportDocument {
     /// resolve within the document, and geometry.
     pub fn check(&self) -> Result<(), ImportError> {
         if self.format != EXPORT_FORMAT {
-            return Err(ImportError::at(
-                "$.format",
-                format!("\"{EXPORT_FORMAT}\" väntades"),
-            ));
+            return Err(ImportError::at("$.format", format!("\"{EXPORT_FORMAT}\" väntades")));
         }
         if self.version != EXPORT_VERSION {
             return Err(ImportError::at(
                 "$.version",
-                format!(
-                    "version {} stöds inte (den här versionen läser {EXPORT_VERSION})",
-                    self.version
-                ),
+                format!("version {} stöds inte (den här versionen läser {EXPORT_VERSION})", self.version),
             ));
         }
         let councils = unique("councils", self.councils.iter().map(|c| c.id.0))?;
@@ -117,63 +112,39 @@ impl ExportDocument {
         unique("follow_ups", self.follow_ups.iter().map(|f| f.id.0))?;
         unique("priorities", self.priorities.iter().map(|p| p.id.0))?;
         unique("meetings", self.meetings.iter().map(|m| m.id.0))?;
+        unique("incidents", self.incidents.iter().map(|i| i.id.0))?;
+        unique("indicators", self.indicators.iter().map(|i| i.id.0))?;
+        let users: HashSet<i64> = self.users.iter().map(|u| u.id.0).collect();
 
         let mut names = HashSet::new();
         for (i, u) in self.users.iter().enumerate() {
             if !names.insert(u.username.as_str()) {
-                return Err(ImportError::at(
-                    format!("$.users[{i}].username"),
-                    "användarnamnet finns redan",
-                ));
+                return Err(ImportError::at(format!("$.users[{i}].username"), "användarnamnet finns redan"));
             }
         }
 
         let refer = |ok: bool, path: String, what: &str| {
-            if ok {
-                Ok(())
-            } else {
-                Err(ImportError::at(path, format!("okänd {what}")))
-            }
+            if ok { Ok(()) } else { Err(ImportError::at(path, format!("okänd {what}"))) }
         };
         for (i, c) in self.councils.iter().enumerate() {
             if let Some(a) = c.area_id {
-                refer(
-                    areas.contains(&a.0),
-                    format!("$.councils[{i}].area_id"),
-                    "area",
-                )?;
+                refer(areas.contains(&a.0), format!("$.councils[{i}].area_id"), "area")?;
             }
         }
         for (i, p) in self.people.iter().enumerate() {
             if let Some(o) = p.organisation_id {
-                refer(
-                    orgs.contains(&o.0),
-                    format!("$.people[{i}].organisation_id"),
-                    "organisation",
-                )?;
+                refer(orgs.contains(&o.0), format!("$.people[{i}].organisation_id"), "organisation")?;
             }
         }
         for (i, u) in self.users.iter().enumerate() {
             if let Some(o) = u.organisation_id {
-                refer(
-                    orgs.contains(&o.0),
-                    format!("$.users[{i}].organisation_id"),
-                    "organisation",
-                )?;
+                refer(orgs.contains(&o.0), format!("$.users[{i}].organisation_id"), "organisation")?;
             }
             if let Some(p) = u.person_id {
-                refer(
-                    people.contains(&p.0),
-                    format!("$.users[{i}].person_id"),
-                    "person",
-                )?;
+                refer(people.contains(&p.0), format!("$.users[{i}].person_id"), "person")?;
             }
             for (j, c) in u.councils.iter().enumerate() {
-                refer(
-                    councils.contains(&c.0),
-                    format!("$.users[{i}].councils[{j}]"),
-                    "råd",
-                )?;
+                refer(councils.contains(&c.0), format!("$.users[{i}].councils[{j}]"), "råd")?;
             }
         }
         // Parents must come before children so that the hierarchy can be inserted in order.
@@ -187,97 +158,80 @@ impl ExportDocument {
                 )?;
             }
             if let Some(g) = &a.geometry {
-                check_geometry(g)
-                    .map_err(|m| ImportError::at(format!("$.areas[{i}].geometry"), m))?;
+                check_geometry(g).map_err(|m| ImportError::at(format!("$.areas[{i}].geometry"), m))?;
             }
             seen.insert(a.id.0);
         }
         for (i, c) in self.collaborations.iter().enumerate() {
-            refer(
-                councils.contains(&c.council_id.0),
-                format!("$.collaborations[{i}].council_id"),
-                "råd",
-            )?;
+            refer(councils.contains(&c.council_id.0), format!("$.collaborations[{i}].council_id"), "råd")?;
             for (j, p) in c.place_ids.iter().enumerate() {
-                refer(
-                    areas.contains(&p.0),
-                    format!("$.collaborations[{i}].place_ids[{j}]"),
-                    "plats",
-                )?;
+                refer(areas.contains(&p.0), format!("$.collaborations[{i}].place_ids[{j}]"), "plats")?;
             }
-            check_orgs(
-                &orgs,
-                &c.restricted_to,
-                &format!("$.collaborations[{i}].restricted_to"),
-            )?;
+            check_orgs(&orgs, &c.restricted_to, &format!("$.collaborations[{i}].restricted_to"))?;
         }
         for (i, m) in self.measures.iter().enumerate() {
             let at = |f: &str| format!("$.measures[{i}].{f}");
-            refer(
-                collabs.contains(&m.collaboration_id.0),
-                at("collaboration_id"),
-                "platssamverkan",
-            )?;
+            refer(collabs.contains(&m.collaboration_id.0), at("collaboration_id"), "platssamverkan")?;
             if let Some(p) = m.place_id {
                 refer(areas.contains(&p.0), at("place_id"), "plats")?;
             }
             check_orgs(&orgs, &m.participant_ids, &at("participant_ids"))?;
             check_orgs(&orgs, &m.restricted_to, &at("restricted_to"))?;
             if let Some(o) = m.responsible_org_id {
-                refer(
-                    orgs.contains(&o.0),
-                    at("responsible_org_id"),
-                    "organisation",
-                )?;
+                refer(orgs.contains(&o.0), at("responsible_org_id"), "organisation")?;
             }
             if let Some(p) = m.responsible_person_id {
                 refer(people.contains(&p.0), at("responsible_person_id"), "person")?;
             }
         }
         for (i, f) in self.follow_ups.iter().enumerate() {
-            refer(
-                measures.contains(&f.measure_id.0),
-                format!("$.follow_ups[{i}].measure_id"),
-                "åtgärd",
-            )?;
+            refer(measures.contains(&f.measure_id.0), format!("$.follow_ups[{i}].measure_id"), "åtgärd")?;
+            if let Some(u) = f.author_user_id {
+                refer(users.contains(&u.0), format!("$.follow_ups[{i}].author_user_id"), "användare")?;
+            }
+        }
+        let mut codes: HashSet<&str> = HashSet::new();
+        for (i, c) in self.incident_categories.iter().enumerate() {
+            if c.code.is_empty() || !codes.insert(c.code.as_str()) {
+                return Err(ImportError::at(format!("$.incident_categories[{i}].code"), "tom eller dubblerad kod"));
+            }
+        }
+        for (i, x) in self.incidents.iter().enumerate() {
+            let at = |f: &str| format!("$.incidents[{i}].{f}");
+            if !self.incident_categories.is_empty() {
+                refer(codes.contains(x.category.as_str()), at("category"), "kategori")?;
+            }
+            if let Some(a) = x.area_id {
+                refer(areas.contains(&a.0), at("area_id"), "område")?;
+            }
+            if let Some(o) = x.organisation_id {
+                refer(orgs.contains(&o.0), at("organisation_id"), "organisation")?;
+            }
+            if let Some(u) = x.reported_by {
+                refer(users.contains(&u.0), at("reported_by"), "användare")?;
+            }
+            check_orgs(&orgs, &x.restricted_to, &at("restricted_to"))?;
+        }
+        for (i, s) in self.indicators.iter().enumerate() {
+            for (j, o) in s.observations.iter().enumerate() {
+                if let Some(a) = o.area_id {
+                    refer(areas.contains(&a.0), format!("$.indicators[{i}].observations[{j}].area_id"), "område")?;
+                }
+            }
         }
         for (i, p) in self.priorities.iter().enumerate() {
-            refer(
-                councils.contains(&p.council_id.0),
-                format!("$.priorities[{i}].council_id"),
-                "råd",
-            )?;
-            check_orgs(
-                &orgs,
-                &p.restricted_to,
-                &format!("$.priorities[{i}].restricted_to"),
-            )?;
+            refer(councils.contains(&p.council_id.0), format!("$.priorities[{i}].council_id"), "råd")?;
+            check_orgs(&orgs, &p.restricted_to, &format!("$.priorities[{i}].restricted_to"))?;
         }
         for (i, m) in self.meetings.iter().enumerate() {
-            refer(
-                councils.contains(&m.council_id.0),
-                format!("$.meetings[{i}].council_id"),
-                "råd",
-            )?;
+            refer(councils.contains(&m.council_id.0), format!("$.meetings[{i}].council_id"), "råd")?;
             if let Some(p) = m.contact_person_id {
-                refer(
-                    people.contains(&p.0),
-                    format!("$.meetings[{i}].contact_person_id"),
-                    "person",
-                )?;
+                refer(people.contains(&p.0), format!("$.meetings[{i}].contact_person_id"), "person")?;
             }
             for (j, a) in m.attendees.iter().enumerate() {
-                refer(
-                    people.contains(&a.person_id.0),
-                    format!("$.meetings[{i}].attendees[{j}].person_id"),
-                    "person",
-                )?;
+                refer(people.contains(&a.person_id.0), format!("$.meetings[{i}].attendees[{j}].person_id"), "person")?;
             }
-            check_orgs(
-                &orgs,
-                &m.restricted_to,
-                &format!("$.meetings[{i}].restricted_to"),
-            )?;
+            check_orgs(&orgs, &m.restricted_to, &format!("$.meetings[{i}].restricted_to"))?;
         }
         Ok(())
     }
@@ -294,16 +248,10 @@ fn unique(what: &str, ids: impl Iterator<Item = i64>) -> Result<HashSet<i64>, Im
     let mut set = HashSet::new();
     for (i, id) in ids.enumerate() {
         if id <= 0 {
-            return Err(ImportError::at(
-                format!("$.{what}[{i}].id"),
-                "id måste vara ett positivt heltal",
-            ));
+            return Err(ImportError::at(format!("$.{what}[{i}].id"), "id måste vara ett positivt heltal"));
         }
         if !set.insert(id) {
-            return Err(ImportError::at(
-                format!("$.{what}[{i}].id"),
-                format!("id {id} förekommer två gånger"),
-            ));
+            return Err(ImportError::at(format!("$.{what}[{i}].id"), format!("id {id} förekommer två gånger")));
         }
     }
     Ok(set)
@@ -312,10 +260,7 @@ fn unique(what: &str, ids: impl Iterator<Item = i64>) -> Result<HashSet<i64>, Im
 fn check_orgs(orgs: &HashSet<i64>, ids: &[OrgId], path: &str) -> Result<(), ImportError> {
     for (j, o) in ids.iter().enumerate() {
         if !orgs.contains(&o.0) {
-            return Err(ImportError::at(
-                format!("{path}[{j}]"),
-                "okänd organisation",
-            ));
+            return Err(ImportError::at(format!("{path}[{j}]"), "okänd organisation"));
         }
     }
     Ok(())
@@ -328,7 +273,8 @@ mod tests {
     #[test]
     fn a_broken_document_names_the_json_path_of_the_problem() {
         let mut v = serde_json::to_value(ExportDocument::empty()).unwrap();
-        v["organisations"] = serde_json::json!([{ "id": 1, "name": "Polisen", "kind": "spaceship", "aliases": [], "version": 1 }]);
+        v["organisations"] =
+            serde_json::json!([{ "id": 1, "name": "Polisen", "kind": "spaceship", "aliases": [], "version": 1 }]);
         let err = ExportDocument::parse(&v.to_string()).unwrap_err();
         assert_eq!(err.path, "$.organisations[0].kind");
     }
@@ -346,10 +292,7 @@ mod tests {
     fn wrong_format_and_version_are_refused() {
         let mut d = ExportDocument::empty();
         d.version = 99;
-        assert_eq!(
-            ExportDocument::parse(&d.to_json()).unwrap_err().path,
-            "$.version"
-        );
+        assert_eq!(ExportDocument::parse(&d.to_json()).unwrap_err().path, "$.version");
         assert!(ExportDocument::parse("{").is_err());
     }
 }

@@ -50,4 +50,8 @@ id_type!(
     MeetingId,
     /// An entry in the audit log.
     AuditId,
+    /// An incident (händelse, iakttagelse, tips).
+    IncidentId,
+    /// An indicator series (statistik, trygghetsmätning).
+    IndicatorId,
 );

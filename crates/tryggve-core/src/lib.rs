@@ -12,6 +12,7 @@ pub mod ids;
 pub mod meeting;
 pub mod priority;
 pub mod register;
+pub mod situation;
 pub mod text;
 pub mod validate;
 pub mod workdoc;

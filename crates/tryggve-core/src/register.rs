@@ -145,13 +145,8 @@ pub struct Council {
 /// Checks a GeoJSON geometry value: the type is known and coordinates are
 /// finite longitude/latitude pairs. Returns the JSON path of the first problem.
 pub fn check_geometry(g: &serde_json::Value) -> Result<(), String> {
-    let ty = g
-        .get("type")
-        .and_then(|t| t.as_str())
-        .ok_or("geometri saknar \"type\"")?;
-    let coords = g
-        .get("coordinates")
-        .ok_or("geometri saknar \"coordinates\"")?;
+    let ty = g.get("type").and_then(|t| t.as_str()).ok_or("geometri saknar \"type\"")?;
+    let coords = g.get("coordinates").ok_or("geometri saknar \"coordinates\"")?;
     let depth = match ty {
         "Point" => 0,
         "LineString" | "MultiPoint" => 1,
@@ -163,23 +158,13 @@ pub fn check_geometry(g: &serde_json::Value) -> Result<(), String> {
 }
 
 fn check_positions(v: &serde_json::Value, depth: usize, path: &str) -> Result<(), String> {
-    let arr = v
-        .as_array()
-        .ok_or_else(|| format!("{path}: en lista väntades"))?;
+    let arr = v.as_array().ok_or_else(|| format!("{path}: en lista väntades"))?;
     if depth == 0 {
         let ok = arr.len() >= 2
             && arr.iter().all(|x| x.as_f64().is_some_and(f64::is_finite))
-            && arr[0]
-                .as_f64()
-                .is_some_and(|lon| (-180.0..=180.0).contains(&lon))
-            && arr[1]
-                .as_f64()
-                .is_some_and(|lat| (-90.0..=90.0).contains(&lat));
-        return if ok {
-            Ok(())
-        } else {
-            Err(format!("{path}: ogiltig koordinat"))
-        };
+            && arr[0].as_f64().is_some_and(|lon| (-180.0..=180.0).contains(&lon))
+            && arr[1].as_f64().is_some_and(|lat| (-90.0..=90.0).contains(&lat));
+        return if ok { Ok(()) } else { Err(format!("{path}: ogiltig koordinat")) };
     }
     for (i, x) in arr.iter().enumerate() {
         check_positions(x, depth - 1, &format!("{path}[{i}]"))?;
@@ -196,10 +181,7 @@ mod tests {
     fn geometry_check_names_the_path_of_a_bad_coordinate() {
         assert!(check_geometry(&json!({"type": "Point", "coordinates": [18.0, 59.3]})).is_ok());
         let bad = json!({"type": "Polygon", "coordinates": [[[18.0, 59.3], [18.1, 99.0]]]});
-        assert_eq!(
-            check_geometry(&bad).unwrap_err(),
-            "coordinates[0][1]: ogiltig koordinat"
-        );
+        assert_eq!(check_geometry(&bad).unwrap_err(), "coordinates[0][1]: ogiltig koordinat");
         assert!(check_geometry(&json!({"type": "Circle", "coordinates": []})).is_err());
     }
 

@@ -55,18 +55,13 @@ pub fn date(s: &str) -> Result<NaiveDate, String> {
 
 /// An optional date: empty means none.
 pub fn optional_date(s: &str) -> Result<Option<NaiveDate>, String> {
-    if s.trim().is_empty() {
-        Ok(None)
-    } else {
-        date(s).map(Some)
-    }
+    if s.trim().is_empty() { Ok(None) } else { date(s).map(Some) }
 }
 
 /// A time of day written `HH:MM` (a dot is accepted, as Swedish minutes write `09.00`).
 pub fn time(s: &str) -> Result<NaiveTime, String> {
     let t = s.trim().replace('.', ":");
-    NaiveTime::parse_from_str(&t, "%H:%M")
-        .map_err(|_| format!("Ogiltig tid \"{}\": skriv TT:MM.", s.trim()))
+    NaiveTime::parse_from_str(&t, "%H:%M").map_err(|_| format!("Ogiltig tid \"{}\": skriv TT:MM.", s.trim()))
 }
 
 /// A local date and time from separate date and time fields.
@@ -82,10 +77,7 @@ pub fn optional_count(s: &str) -> Result<Option<i64>, String> {
     }
     match t.parse::<i64>() {
         Ok(v) if v >= 0 => Ok(Some(v)),
-        _ => Err(format!(
-            "\"{}\" är inte ett heltal större än eller lika med noll.",
-            s.trim()
-        )),
+        _ => Err(format!("\"{}\" är inte ett heltal större än eller lika med noll.", s.trim())),
     }
 }
 
@@ -103,16 +95,10 @@ mod tests {
 
     #[test]
     fn dates_and_times_in_swedish_forms_parse() {
-        assert_eq!(
-            date("2021-09-17").unwrap(),
-            NaiveDate::from_ymd_opt(2021, 9, 17).unwrap()
-        );
+        assert_eq!(date("2021-09-17").unwrap(), NaiveDate::from_ymd_opt(2021, 9, 17).unwrap());
         assert!(date("17/9 2021").is_err());
         assert!(date("2021-02-30").is_err());
-        assert_eq!(
-            time("09.00").unwrap(),
-            NaiveTime::from_hms_opt(9, 0, 0).unwrap()
-        );
+        assert_eq!(time("09.00").unwrap(), NaiveTime::from_hms_opt(9, 0, 0).unwrap());
         assert!(time("25:00").is_err());
     }
 

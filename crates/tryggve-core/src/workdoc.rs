@@ -31,10 +31,7 @@ labelled_enum!(
 impl MeasureStatus {
     /// Done, closed and cancelled measures need no further follow-up.
     pub fn is_open(self) -> bool {
-        !matches!(
-            self,
-            MeasureStatus::Done | MeasureStatus::Closed | MeasureStatus::Cancelled
-        )
+        !matches!(self, MeasureStatus::Done | MeasureStatus::Closed | MeasureStatus::Cancelled)
     }
 }
 

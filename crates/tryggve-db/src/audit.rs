@@ -25,10 +25,7 @@ pub fn diff<T: Serialize>(old: Option<&T>, new: Option<&T>) -> Change {
         if k == "password_hash" || k == "version" {
             continue;
         }
-        let (a, b) = (
-            old.get(k).unwrap_or(&Value::Null),
-            new.get(k).unwrap_or(&Value::Null),
-        );
+        let (a, b) = (old.get(k).unwrap_or(&Value::Null), new.get(k).unwrap_or(&Value::Null));
         if a != b {
             out.insert(k.clone(), Value::Array(vec![a.clone(), b.clone()]));
         }
@@ -45,11 +42,7 @@ impl Tx {
         record_id: Option<i64>,
         detail: Change,
     ) -> Result<()> {
-        let (user_id, username, at) = (
-            self.actor.user_id.map(|u| u.0),
-            self.actor.username.clone(),
-            self.actor.at,
-        );
+        let (user_id, username, at) = (self.actor.user_id.map(|u| u.0), self.actor.username.clone(), self.actor.at);
         let detail = detail.to_string();
         on_tx!(self, c => {
             sqlx::query(
@@ -135,9 +128,6 @@ mod tests {
         let a = json!({"name": "A", "kind": "police", "password_hash": "x", "version": 1});
         let b = json!({"name": "B", "kind": "police", "password_hash": "y", "version": 2});
         assert_eq!(diff(Some(&a), Some(&b)), json!({"name": ["A", "B"]}));
-        assert_eq!(
-            diff(None, Some(&json!({"name": "A"}))),
-            json!({"name": [null, "A"]})
-        );
+        assert_eq!(diff(None, Some(&json!({"name": "A"}))), json!({"name": [null, "A"]}));
     }
 }

@@ -28,7 +28,8 @@ macro_rules! map_user {
     };
 }
 
-const USER_COLS: &str = "SELECT id, username, person_id, organisation_id, role, disabled, password_hash, version FROM users";
+const USER_COLS: &str =
+    "SELECT id, username, person_id, organisation_id, role, disabled, password_hash, version FROM users";
 
 impl Db {
     async fn with_councils(&self, mut users: Vec<User>) -> Result<Vec<User>> {
@@ -84,14 +85,9 @@ impl Db {
     pub async fn create_user(&self, actor: &Actor, user: &User) -> Result<UserId> {
         let mut tx = self.begin(actor.clone()).await?;
         let id = UserId(tx.next_id("users").await?);
-        let user = User {
-            id,
-            version: 1,
-            ..user.clone()
-        };
+        let user = User { id, version: 1, ..user.clone() };
         tx.insert_user(&user).await?;
-        tx.audit("create", "user", Some(id.0), diff(None, Some(&user)))
-            .await?;
+        tx.audit("create", "user", Some(id.0), diff(None, Some(&user))).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -99,14 +95,9 @@ impl Db {
     /// Role, organisation, person, councils and disabled flag; not the password.
     pub async fn update_user(&self, actor: &Actor, u: &User) -> Result<()> {
         let old = self.user(u.id).await?;
-        let new = User {
-            password_hash: None,
-            ..u.clone()
-        };
+        let new = User { password_hash: None, ..u.clone() };
         if old.version != u.version {
-            return Err(DbError::Conflict {
-                current: old.version,
-            });
+            return Err(DbError::Conflict { current: old.version });
         }
         let mut tx = self.begin(actor.clone()).await?;
         let n = on_tx!(tx, c => {
@@ -119,16 +110,13 @@ impl Db {
             n
         });
         if n == 0 {
-            return Err(DbError::Conflict {
-                current: old.version + 1,
-            });
+            return Err(DbError::Conflict { current: old.version + 1 });
         }
         tx.insert_user_councils(u.id, &u.councils).await?;
         if u.disabled {
             on_tx!(tx, c => { sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(u.id.0).execute(&mut *c).await?; });
         }
-        tx.audit("update", "user", Some(u.id.0), diff(Some(&old), Some(&new)))
-            .await?;
+        tx.audit("update", "user", Some(u.id.0), diff(Some(&old), Some(&new))).await?;
         tx.commit().await
     }
 
@@ -165,17 +153,12 @@ impl Db {
                 .bind(id_hash).bind(user.0).bind(csrf).bind(now).bind(expires)
                 .execute(&mut *c).await?;
         });
-        tx.audit("login", "user", Some(user.0), serde_json::json!({}))
-            .await?;
+        tx.audit("login", "user", Some(user.0), serde_json::json!({})).await?;
         tx.commit().await
     }
 
     /// The user and CSRF token of a live session.
-    pub async fn session(
-        &self,
-        id_hash: &str,
-        now: NaiveDateTime,
-    ) -> Result<Option<(User, String)>> {
+    pub async fn session(&self, id_hash: &str, now: NaiveDateTime) -> Result<Option<(User, String)>> {
         let row: Option<(i64, String)> = with_pool!(self, p => sqlx::query_as(
             "SELECT s.user_id, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.id_hash = $1 AND s.expires_at > $2 AND NOT u.disabled")
@@ -189,24 +172,12 @@ impl Db {
     pub async fn end_session(&self, actor: &Actor, id_hash: &str) -> Result<()> {
         let mut tx = self.begin(actor.clone()).await?;
         on_tx!(tx, c => { sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(&mut *c).await?; });
-        tx.audit(
-            "logout",
-            "user",
-            actor.user_id.map(|u| u.0),
-            serde_json::json!({}),
-        )
-        .await?;
+        tx.audit("logout", "user", actor.user_id.map(|u| u.0), serde_json::json!({})).await?;
         tx.commit().await
     }
 
     /// Stores a new API token for `user` (given as its hash).
-    pub async fn create_token(
-        &self,
-        actor: &Actor,
-        user: UserId,
-        token_hash: &str,
-        name: &str,
-    ) -> Result<()> {
+    pub async fn create_token(&self, actor: &Actor, user: UserId, token_hash: &str, name: &str) -> Result<()> {
         let mut tx = self.begin(actor.clone()).await?;
         let id = tx.next_id("api_tokens").await?;
         let at = actor.at;
@@ -215,13 +186,7 @@ impl Db {
                 .bind(id).bind(user.0).bind(token_hash).bind(name).bind(at)
                 .execute(&mut *c).await?;
         });
-        tx.audit(
-            "create",
-            "api_token",
-            Some(id),
-            serde_json::json!({ "user_id": user.0, "name": name }),
-        )
-        .await?;
+        tx.audit("create", "api_token", Some(id), serde_json::json!({ "user_id": user.0, "name": name })).await?;
         tx.commit().await
     }
 

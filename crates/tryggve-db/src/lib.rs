@@ -26,6 +26,7 @@ pub mod meetings;
 mod migrate;
 pub mod register;
 pub mod schema;
+pub mod situation;
 pub mod transfer;
 pub mod visibility;
 pub mod workdoc;
@@ -146,11 +147,7 @@ pub struct Actor {
 impl Actor {
     /// A change made by the system itself (demo load, CLI administration).
     pub fn system(at: chrono::NaiveDateTime) -> Actor {
-        Actor {
-            user_id: None,
-            username: "system".into(),
-            at,
-        }
+        Actor { user_id: None, username: "system".into(), at }
     }
 }
 
@@ -167,15 +164,9 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(10));
-            Pool::Sqlite(
-                SqlitePoolOptions::new()
-                    .max_connections(8)
-                    .connect_with(opts)
-                    .await?,
-            )
+            Pool::Sqlite(SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let opts =
-                PgConnectOptions::from_str(url).map_err(|_| DbError::BadUrl(url.to_owned()))?;
+            let opts = PgConnectOptions::from_str(url).map_err(|_| DbError::BadUrl(url.to_owned()))?;
             Pool::Postgres(
                 PgPoolOptions::new()
                     .max_connections(16)
@@ -186,10 +177,7 @@ impl Db {
         } else {
             return Err(DbError::BadUrl(url.to_owned()));
         };
-        let db = Db {
-            pool,
-            write_lock: Arc::new(tokio::sync::Mutex::new(())),
-        };
+        let db = Db { pool, write_lock: Arc::new(tokio::sync::Mutex::new(())) };
         migrate::run(&db).await?;
         Ok(db)
     }
@@ -198,14 +186,8 @@ impl Db {
     /// dropping databases (tests, operations).
     pub async fn connect_admin(url: &str) -> Result<Db> {
         let opts = PgConnectOptions::from_str(url).map_err(|_| DbError::BadUrl(url.to_owned()))?;
-        let pool = PgPoolOptions::new()
-            .max_connections(2)
-            .connect_with(opts)
-            .await?;
-        Ok(Db {
-            pool: Pool::Postgres(pool),
-            write_lock: Arc::new(tokio::sync::Mutex::new(())),
-        })
+        let pool = PgPoolOptions::new().max_connections(2).connect_with(opts).await?;
+        Ok(Db { pool: Pool::Postgres(pool), write_lock: Arc::new(tokio::sync::Mutex::new(())) })
     }
 
     /// Creates a PostgreSQL database (name: lower-case letters, digits and `_`).
@@ -216,10 +198,7 @@ impl Db {
     }
 
     pub async fn drop_database(&self, name: &str) -> Result<()> {
-        let sql = sqlx::AssertSqlSafe(format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            check_identifier(name)?
-        ));
+        let sql = sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", check_identifier(name)?));
         with_pool!(self, p => { sqlx::query(sql).execute(p).await?; });
         Ok(())
     }
@@ -236,17 +215,9 @@ impl Db {
         Ok(match &self.pool {
             Pool::Sqlite(p) => {
                 let guard = self.write_lock.clone().lock_owned().await;
-                Tx {
-                    inner: TxInner::Sqlite(p.begin().await?),
-                    actor,
-                    _guard: Some(guard),
-                }
+                Tx { inner: TxInner::Sqlite(p.begin().await?), actor, _guard: Some(guard) }
             }
-            Pool::Postgres(p) => Tx {
-                inner: TxInner::Postgres(p.begin().await?),
-                actor,
-                _guard: None,
-            },
+            Pool::Postgres(p) => Tx { inner: TxInner::Postgres(p.begin().await?), actor, _guard: None },
         })
     }
 
@@ -288,8 +259,7 @@ impl Tx {
     pub(crate) async fn next_id(&mut self, table: &'static str) -> Result<i64> {
         let id: i64 = match &mut self.inner {
             TxInner::Sqlite(t) => {
-                let sql =
-                    sqlx::AssertSqlSafe(format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}"));
+                let sql = sqlx::AssertSqlSafe(format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}"));
                 sqlx::query_scalar(sql).fetch_one(&mut **t).await?
             }
             TxInner::Postgres(t) => {
@@ -304,11 +274,7 @@ impl Tx {
 }
 
 fn check_identifier(name: &str) -> Result<&str> {
-    if !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-    {
+    if !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
         Ok(name)
     } else {
         Err(DbError::BadUrl(format!("not a database name: {name:?}")))
@@ -318,9 +284,5 @@ fn check_identifier(name: &str) -> Result<&str> {
 /// Parameters every viewer-filtered query binds first, as `$1`, `$2`, `$3`
 /// (see [`visibility`]).
 pub(crate) fn viewer_params(v: &Viewer) -> (bool, bool, i64) {
-    (
-        v.is_admin(),
-        v.is_logged_in(),
-        v.organisation_id.map_or(-1, |o| o.0),
-    )
+    (v.is_admin(), v.is_logged_in(), v.organisation_id.map_or(-1, |o| o.0))
 }

@@ -36,9 +36,7 @@ macro_rules! map_meeting {
             location: $r.try_get("location")?,
             online: $r.try_get("online")?,
             opening: $r.try_get("opening")?,
-            contact_person_id: $r
-                .try_get::<Option<i64>, _>("contact_person_id")?
-                .map(PersonId),
+            contact_person_id: $r.try_get::<Option<i64>, _>("contact_person_id")?.map(PersonId),
             attendees: vec![],
             items: vec![],
             classification: code(Classification::parse, $r.try_get("classification")?)?,
@@ -63,28 +61,15 @@ const MEETING_SQL: &str = concat!(
 );
 
 impl Db {
-    pub async fn priorities(
-        &self,
-        viewer: &Viewer,
-        council: Option<CouncilId>,
-    ) -> Result<Vec<Priority>> {
-        self.priorities_where(viewer, council.map_or(0, |c| c.0), 0)
-            .await
+    pub async fn priorities(&self, viewer: &Viewer, council: Option<CouncilId>) -> Result<Vec<Priority>> {
+        self.priorities_where(viewer, council.map_or(0, |c| c.0), 0).await
     }
 
     pub async fn priority(&self, viewer: &Viewer, id: PriorityId) -> Result<Priority> {
-        self.priorities_where(viewer, 0, id.0)
-            .await?
-            .pop()
-            .ok_or(DbError::NotFound)
+        self.priorities_where(viewer, 0, id.0).await?.pop().ok_or(DbError::NotFound)
     }
 
-    async fn priorities_where(
-        &self,
-        viewer: &Viewer,
-        council: i64,
-        id: i64,
-    ) -> Result<Vec<Priority>> {
+    async fn priorities_where(&self, viewer: &Viewer, council: i64, id: i64) -> Result<Vec<Priority>> {
         let (a, l, o) = viewer_params(viewer);
         let mut list = with_pool!(self, p => {
             let rows = sqlx::query(PRIORITY_SQL).bind(a).bind(l).bind(o).bind(council).bind(id).fetch_all(p).await?;
@@ -100,34 +85,19 @@ impl Db {
     pub async fn create_priority(&self, actor: &Actor, p: &Priority) -> Result<PriorityId> {
         let mut tx = self.begin(actor.clone()).await?;
         let id = PriorityId(tx.next_id("priorities").await?);
-        let p = Priority {
-            id,
-            version: 1,
-            ..p.clone()
-        };
+        let p = Priority { id, version: 1, ..p.clone() };
         tx.insert_priority(&p).await?;
-        tx.audit("create", "priority", Some(id.0), diff(None, Some(&p)))
-            .await?;
+        tx.audit("create", "priority", Some(id.0), diff(None, Some(&p))).await?;
         tx.commit().await?;
         Ok(id)
     }
 
-    pub async fn update_priority(
-        &self,
-        actor: &Actor,
-        viewer: &Viewer,
-        p: &Priority,
-    ) -> Result<()> {
+    pub async fn update_priority(&self, actor: &Actor, viewer: &Viewer, p: &Priority) -> Result<()> {
         let old = self.priority(viewer, p.id).await?;
         if old.version != p.version {
-            return Err(DbError::Conflict {
-                current: old.version,
-            });
+            return Err(DbError::Conflict { current: old.version });
         }
-        let (sp, me) = (
-            serde_json::to_string(&p.starting_points)?,
-            serde_json::to_string(&p.methods)?,
-        );
+        let (sp, me) = (serde_json::to_string(&p.starting_points)?, serde_json::to_string(&p.methods)?);
         let mut tx = self.begin(actor.clone()).await?;
         let n = on_tx!(tx, c => sqlx::query(
             "UPDATE priorities SET title = $1, summary = $2, plan_title = $3, starting_points = $4, methods = $5, \
@@ -136,36 +106,19 @@ impl Db {
             .bind(p.classification.as_str()).bind(p.id.0).bind(p.version)
             .execute(&mut *c).await?.rows_affected());
         if n == 0 {
-            return Err(DbError::Conflict {
-                current: old.version + 1,
-            });
+            return Err(DbError::Conflict { current: old.version + 1 });
         }
-        tx.set_record_orgs("priority", p.id.0, &p.restricted_to)
-            .await?;
-        tx.audit(
-            "update",
-            "priority",
-            Some(p.id.0),
-            diff(Some(&old), Some(p)),
-        )
-        .await?;
+        tx.set_record_orgs("priority", p.id.0, &p.restricted_to).await?;
+        tx.audit("update", "priority", Some(p.id.0), diff(Some(&old), Some(p))).await?;
         tx.commit().await
     }
 
-    pub async fn meetings(
-        &self,
-        viewer: &Viewer,
-        council: Option<CouncilId>,
-    ) -> Result<Vec<Meeting>> {
-        self.meetings_where(viewer, council.map_or(0, |c| c.0), 0)
-            .await
+    pub async fn meetings(&self, viewer: &Viewer, council: Option<CouncilId>) -> Result<Vec<Meeting>> {
+        self.meetings_where(viewer, council.map_or(0, |c| c.0), 0).await
     }
 
     pub async fn meeting(&self, viewer: &Viewer, id: MeetingId) -> Result<Meeting> {
-        self.meetings_where(viewer, 0, id.0)
-            .await?
-            .pop()
-            .ok_or(DbError::NotFound)
+        self.meetings_where(viewer, 0, id.0).await?.pop().ok_or(DbError::NotFound)
     }
 
     async fn meetings_where(&self, viewer: &Viewer, council: i64, id: i64) -> Result<Vec<Meeting>> {
@@ -185,20 +138,13 @@ impl Db {
             m.attendees = attendees
                 .iter()
                 .filter(|a| a.0 == m.id.0)
-                .map(|a| Attendee {
-                    person_id: PersonId(a.1),
-                    title: a.2.clone(),
-                })
+                .map(|a| Attendee { person_id: PersonId(a.1), title: a.2.clone() })
                 .collect();
             for i in items.iter().filter(|i| i.0 == m.id.0) {
                 let classification = code(Classification::parse, i.3.clone())?;
                 // Items are filtered like records: an item the viewer may not see is not there.
                 if tryggve_core::access::can_read(viewer, classification, &m.restricted_to) {
-                    m.items.push(MeetingItem {
-                        heading: i.1.clone(),
-                        body: i.2.clone(),
-                        classification,
-                    });
+                    m.items.push(MeetingItem { heading: i.1.clone(), body: i.2.clone(), classification });
                 }
             }
         }
@@ -208,14 +154,9 @@ impl Db {
     pub async fn create_meeting(&self, actor: &Actor, m: &Meeting) -> Result<MeetingId> {
         let mut tx = self.begin(actor.clone()).await?;
         let id = MeetingId(tx.next_id("meetings").await?);
-        let m = Meeting {
-            id,
-            version: 1,
-            ..m.clone()
-        };
+        let m = Meeting { id, version: 1, ..m.clone() };
         tx.insert_meeting(&m).await?;
-        tx.audit("create", "meeting", Some(id.0), diff(None, Some(&m)))
-            .await?;
+        tx.audit("create", "meeting", Some(id.0), diff(None, Some(&m))).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -224,9 +165,7 @@ impl Db {
     pub async fn update_meeting(&self, actor: &Actor, viewer: &Viewer, m: &Meeting) -> Result<()> {
         let old = self.meeting(viewer, m.id).await?;
         if old.version != m.version {
-            return Err(DbError::Conflict {
-                current: old.version,
-            });
+            return Err(DbError::Conflict { current: old.version });
         }
         let mut tx = self.begin(actor.clone()).await?;
         let n = on_tx!(tx, c => {
@@ -240,27 +179,20 @@ impl Db {
             n
         });
         if n == 0 {
-            return Err(DbError::Conflict {
-                current: old.version + 1,
-            });
+            return Err(DbError::Conflict { current: old.version + 1 });
         }
         // Items the editor cannot see are kept as they are; only visible ones are replaced.
         tx.replace_visible_items(viewer, m).await?;
         tx.insert_attendees(m).await?;
-        tx.set_record_orgs("meeting", m.id.0, &m.restricted_to)
-            .await?;
-        tx.audit("update", "meeting", Some(m.id.0), diff(Some(&old), Some(m)))
-            .await?;
+        tx.set_record_orgs("meeting", m.id.0, &m.restricted_to).await?;
+        tx.audit("update", "meeting", Some(m.id.0), diff(Some(&old), Some(m))).await?;
         tx.commit().await
     }
 }
 
 impl Tx {
     pub(crate) async fn insert_priority(&mut self, p: &Priority) -> Result<()> {
-        let (sp, me) = (
-            serde_json::to_string(&p.starting_points)?,
-            serde_json::to_string(&p.methods)?,
-        );
+        let (sp, me) = (serde_json::to_string(&p.starting_points)?, serde_json::to_string(&p.methods)?);
         on_tx!(self, c => {
             sqlx::query("INSERT INTO priorities (id, council_id, title, summary, plan_title, starting_points, methods, \
                          classification, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
@@ -268,8 +200,7 @@ impl Tx {
                 .bind(&sp).bind(&me).bind(p.classification.as_str()).bind(p.version)
                 .execute(&mut *c).await?;
         });
-        self.set_record_orgs("priority", p.id.0, &p.restricted_to)
-            .await
+        self.set_record_orgs("priority", p.id.0, &p.restricted_to).await
     }
 
     pub(crate) async fn insert_meeting(&mut self, m: &Meeting) -> Result<()> {
@@ -283,8 +214,7 @@ impl Tx {
         });
         self.insert_attendees(m).await?;
         self.insert_items(m, 0).await?;
-        self.set_record_orgs("meeting", m.id.0, &m.restricted_to)
-            .await
+        self.set_record_orgs("meeting", m.id.0, &m.restricted_to).await
     }
 
     async fn insert_attendees(&mut self, m: &Meeting) -> Result<()> {

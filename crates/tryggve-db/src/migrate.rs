@@ -5,11 +5,14 @@
 use crate::{Db, Result, with_pool};
 
 /// (version, SQL) per backend. Keep the two lists the same length and meaning.
-const SQLITE: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_foundation.sql"))];
-const POSTGRES: &[(i64, &str)] = &[(
-    1,
-    include_str!("../migrations/postgres/0001_foundation.sql"),
-)];
+const SQLITE: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_foundation.sql")),
+    (2, include_str!("../migrations/sqlite/0002_situation.sql")),
+];
+const POSTGRES: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/postgres/0001_foundation.sql")),
+    (2, include_str!("../migrations/postgres/0002_situation.sql")),
+];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {
     let migrations = match db.backend() {
@@ -41,4 +44,22 @@ pub(crate) async fn run(db: &Db) -> Result<()> {
         }
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_migration_file_is_listed_for_its_backend() {
+        for (dir, list) in [("sqlite", super::SQLITE), ("postgres", super::POSTGRES)] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(dir);
+            let files = std::fs::read_dir(path)
+                .unwrap()
+                .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "sql"))
+                .count();
+            assert_eq!(files, list.len(), "{dir}: files and the list differ");
+            for (i, (v, _)) in list.iter().enumerate() {
+                assert_eq!(*v, i as i64 + 1);
+            }
+        }
+    }
 }

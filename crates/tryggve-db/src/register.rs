@@ -73,10 +73,8 @@ macro_rules! map_council {
 }
 
 const ORG_COLS: &str = "SELECT id, name, kind, aliases, version FROM organisations";
-const PERSON_COLS: &str =
-    "SELECT id, name, title, organisation_id, email, phone, aliases, version FROM people";
-const AREA_COLS: &str =
-    "SELECT id, parent_id, kind, name, aliases, population, geometry, version FROM areas";
+const PERSON_COLS: &str = "SELECT id, name, title, organisation_id, email, phone, aliases, version FROM people";
+const AREA_COLS: &str = "SELECT id, parent_id, kind, name, aliases, population, geometry, version FROM areas";
 const COUNCIL_COLS: &str = "SELECT id, name, area_id, description, version FROM councils";
 
 /// Runs a SELECT built from a column list and a tail, mapping every row.
@@ -126,14 +124,9 @@ impl Db {
     pub async fn create_organisation(&self, actor: &Actor, org: &Organisation) -> Result<OrgId> {
         let mut tx = self.begin(actor.clone()).await?;
         let id = OrgId(tx.next_id("organisations").await?);
-        let org = Organisation {
-            id,
-            version: 1,
-            ..org.clone()
-        };
+        let org = Organisation { id, version: 1, ..org.clone() };
         tx.insert_organisation(&org).await?;
-        tx.audit("create", "organisation", Some(id.0), diff(None, Some(&org)))
-            .await?;
+        tx.audit("create", "organisation", Some(id.0), diff(None, Some(&org))).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -162,26 +155,15 @@ impl Db {
     }
 
     pub async fn person(&self, id: PersonId) -> Result<Person> {
-        one(select_all!(
-            self,
-            PERSON_COLS,
-            "WHERE id = $1",
-            map_person,
-            id.0
-        )?)
+        one(select_all!(self, PERSON_COLS, "WHERE id = $1", map_person, id.0)?)
     }
 
     pub async fn create_person(&self, actor: &Actor, person: &Person) -> Result<PersonId> {
         let mut tx = self.begin(actor.clone()).await?;
         let id = PersonId(tx.next_id("people").await?);
-        let person = Person {
-            id,
-            version: 1,
-            ..person.clone()
-        };
+        let person = Person { id, version: 1, ..person.clone() };
         tx.insert_person(&person).await?;
-        tx.audit("create", "person", Some(id.0), diff(None, Some(&person)))
-            .await?;
+        tx.audit("create", "person", Some(id.0), diff(None, Some(&person))).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -226,26 +208,15 @@ impl Db {
     }
 
     pub async fn area(&self, id: AreaId) -> Result<Area> {
-        one(select_all!(
-            self,
-            AREA_COLS,
-            "WHERE id = $1",
-            map_area,
-            id.0
-        )?)
+        one(select_all!(self, AREA_COLS, "WHERE id = $1", map_area, id.0)?)
     }
 
     pub async fn create_area(&self, actor: &Actor, area: &Area) -> Result<AreaId> {
         let mut tx = self.begin(actor.clone()).await?;
         let id = AreaId(tx.next_id("areas").await?);
-        let area = Area {
-            id,
-            version: 1,
-            ..area.clone()
-        };
+        let area = Area { id, version: 1, ..area.clone() };
         tx.insert_area(&area).await?;
-        tx.audit("create", "area", Some(id.0), diff(None, Some(&area)))
-            .await?;
+        tx.audit("create", "area", Some(id.0), diff(None, Some(&area))).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -278,26 +249,15 @@ impl Db {
     }
 
     pub async fn council(&self, id: CouncilId) -> Result<Council> {
-        one(select_all!(
-            self,
-            COUNCIL_COLS,
-            "WHERE id = $1",
-            map_council,
-            id.0
-        )?)
+        one(select_all!(self, COUNCIL_COLS, "WHERE id = $1", map_council, id.0)?)
     }
 
     pub async fn create_council(&self, actor: &Actor, council: &Council) -> Result<CouncilId> {
         let mut tx = self.begin(actor.clone()).await?;
         let id = CouncilId(tx.next_id("councils").await?);
-        let council = Council {
-            id,
-            version: 1,
-            ..council.clone()
-        };
+        let council = Council { id, version: 1, ..council.clone() };
         tx.insert_council(&council).await?;
-        tx.audit("create", "council", Some(id.0), diff(None, Some(&council)))
-            .await?;
+        tx.audit("create", "council", Some(id.0), diff(None, Some(&council))).await?;
         tx.commit().await?;
         Ok(id)
     }

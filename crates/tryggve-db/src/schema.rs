@@ -12,9 +12,8 @@ pub async fn columns(db: &Db) -> Result<Vec<(String, String, &'static str, bool)
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
                 .fetch_all(p).await?);
             for t in tables {
-                let sql = sqlx::AssertSqlSafe(format!(
-                    "SELECT name, type, \"notnull\", pk FROM pragma_table_info('{t}')"
-                ));
+                let sql =
+                    sqlx::AssertSqlSafe(format!("SELECT name, type, \"notnull\", pk FROM pragma_table_info('{t}')"));
                 let cols: Vec<(String, String, i64, i64)> =
                     with_pool!(db, p => sqlx::query_as(sql).fetch_all(p).await?);
                 for (name, ty, notnull, pk) in cols {
@@ -40,6 +39,7 @@ pub async fn columns(db: &Db) -> Result<Vec<(String, String, &'static str, bool)
 fn family(ty: &str) -> &'static str {
     match ty.to_ascii_lowercase().as_str() {
         "integer" | "bigint" | "boolean" => "integer",
+        "real" | "double precision" => "real",
         "text" | "date" | "timestamp" | "timestamp without time zone" => "text",
         _ => "other",
     }

@@ -35,11 +35,7 @@ impl Db {
         doc.users = if viewer.is_admin() {
             self.users_with_hashes().await?
         } else {
-            self.users()
-                .await?
-                .into_iter()
-                .filter(|u| Some(u.id) == viewer.user_id)
-                .collect()
+            self.users().await?.into_iter().filter(|u| Some(u.id) == viewer.user_id).collect()
         };
         doc.areas = self.areas_with_geometry().await?;
         doc.collaborations = self.collaborations(viewer, None).await?;
@@ -47,6 +43,15 @@ impl Db {
         doc.follow_ups = self.follow_ups(viewer, None).await?;
         doc.priorities = self.priorities(viewer, None).await?;
         doc.meetings = self.meetings(viewer, None).await?;
+        doc.incident_categories = self.categories().await?;
+        doc.incidents = self.incidents(viewer, &crate::situation::IncidentFilter::default()).await?;
+        doc.indicators = self.indicators().await?;
+        if !viewer.is_admin() {
+            // Only an administrator's export holds other users: refer to them by name only.
+            let me = viewer.user_id;
+            doc.follow_ups.iter_mut().filter(|f| f.author_user_id != me).for_each(|f| f.author_user_id = None);
+            doc.incidents.iter_mut().filter(|i| i.reported_by != me).for_each(|i| i.reported_by = None);
+        }
         Ok(doc)
     }
 
@@ -87,11 +92,25 @@ impl Db {
         for m in &doc.meetings {
             tx.insert_meeting(m).await?;
         }
+        for c in &doc.incident_categories {
+            tx.upsert_category(c).await?;
+        }
+        let added = tx.insert_incidents(&doc.incidents).await?;
+        if added != doc.incidents.len() as u64 {
+            return Err(DbError::Corrupt("two incidents share a source and external id".into()));
+        }
+        for i in doc.incidents.iter().filter(|i| !i.restricted_to.is_empty()) {
+            tx.set_record_orgs("incident", i.id.0, &i.restricted_to).await?;
+        }
+        for s in &doc.indicators {
+            tx.insert_series(s).await?;
+            tx.upsert_observations(s.id, &s.observations).await?;
+        }
         let counts = serde_json::json!({
             "councils": doc.councils.len(), "organisations": doc.organisations.len(), "people": doc.people.len(),
             "users": doc.users.len(), "areas": doc.areas.len(), "collaborations": doc.collaborations.len(),
             "measures": doc.measures.len(), "follow_ups": doc.follow_ups.len(), "priorities": doc.priorities.len(),
-            "meetings": doc.meetings.len(),
+            "meetings": doc.meetings.len(), "incidents": doc.incidents.len(), "indicators": doc.indicators.len(),
         });
         tx.audit("import", "export_document", None, counts).await?;
         tx.reset_sequences().await?;

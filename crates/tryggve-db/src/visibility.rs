@@ -11,9 +11,17 @@
 macro_rules! visible {
     ($alias:literal, $record_type:literal) => {
         concat!(
-            "(", $alias, ".classification = 'public' OR $1 OR (", $alias, ".classification = 'internal' AND $2) OR (",
-            $alias, ".classification = 'restricted' AND EXISTS (SELECT 1 FROM record_orgs ro WHERE ro.record_type = '",
-            $record_type, "' AND ro.record_id = ", $alias, ".id AND ro.organisation_id = $3)))"
+            "(",
+            $alias,
+            ".classification = 'public' OR $1 OR (",
+            $alias,
+            ".classification = 'internal' AND $2) OR (",
+            $alias,
+            ".classification = 'restricted' AND EXISTS (SELECT 1 FROM record_orgs ro WHERE ro.record_type = '",
+            $record_type,
+            "' AND ro.record_id = ",
+            $alias,
+            ".id AND ro.organisation_id = $3)))"
         )
     };
 }

@@ -39,12 +39,8 @@ macro_rules! map_measure {
             participants_text: $r.try_get("participants_text")?,
             participant_ids: vec![],
             responsible_text: $r.try_get("responsible_text")?,
-            responsible_org_id: $r
-                .try_get::<Option<i64>, _>("responsible_org_id")?
-                .map(OrgId),
-            responsible_person_id: $r
-                .try_get::<Option<i64>, _>("responsible_person_id")?
-                .map(PersonId),
+            responsible_org_id: $r.try_get::<Option<i64>, _>("responsible_org_id")?.map(OrgId),
+            responsible_person_id: $r.try_get::<Option<i64>, _>("responsible_person_id")?.map(PersonId),
             status: code(MeasureStatus::parse, $r.try_get("status")?)?,
             status_text: $r.try_get("status_text")?,
             classification: code(Classification::parse, $r.try_get("classification")?)?,
@@ -121,87 +117,45 @@ impl Db {
     }
 
     /// The collaborations `viewer` may see, of one council or (None) of all.
-    pub async fn collaborations(
-        &self,
-        viewer: &Viewer,
-        council: Option<CouncilId>,
-    ) -> Result<Vec<Collaboration>> {
-        self.collaborations_where(viewer, council.map_or(0, |c| c.0), 0)
-            .await
+    pub async fn collaborations(&self, viewer: &Viewer, council: Option<CouncilId>) -> Result<Vec<Collaboration>> {
+        self.collaborations_where(viewer, council.map_or(0, |c| c.0), 0).await
     }
 
-    pub async fn collaboration(
-        &self,
-        viewer: &Viewer,
-        id: CollaborationId,
-    ) -> Result<Collaboration> {
-        self.collaborations_where(viewer, 0, id.0)
-            .await?
-            .pop()
-            .ok_or(DbError::NotFound)
+    pub async fn collaboration(&self, viewer: &Viewer, id: CollaborationId) -> Result<Collaboration> {
+        self.collaborations_where(viewer, 0, id.0).await?.pop().ok_or(DbError::NotFound)
     }
 
-    async fn collaborations_where(
-        &self,
-        viewer: &Viewer,
-        council: i64,
-        id: i64,
-    ) -> Result<Vec<Collaboration>> {
+    async fn collaborations_where(&self, viewer: &Viewer, council: i64, id: i64) -> Result<Vec<Collaboration>> {
         let (a, l, o) = viewer_params(viewer);
         let mut list = with_pool!(self, p => {
             let rows = sqlx::query(COLLAB_SQL).bind(a).bind(l).bind(o).bind(council).bind(id).fetch_all(p).await?;
             rows.iter().map(|r| Ok(map_collaboration!(r))).collect::<Result<Vec<_>>>()?
         });
         let mut orgs = self.record_orgs("collaboration").await?;
-        let mut places =
-            self.links("SELECT collaboration_id, area_id FROM collaboration_places ORDER BY collaboration_id, position").await?;
+        let mut places = self
+            .links("SELECT collaboration_id, area_id FROM collaboration_places ORDER BY collaboration_id, position")
+            .await?;
         for c in &mut list {
             c.restricted_to = orgs.remove(&c.id.0).unwrap_or_default();
-            c.place_ids = places
-                .remove(&c.id.0)
-                .unwrap_or_default()
-                .into_iter()
-                .map(AreaId)
-                .collect();
+            c.place_ids = places.remove(&c.id.0).unwrap_or_default().into_iter().map(AreaId).collect();
         }
         Ok(list)
     }
 
-    pub async fn create_collaboration(
-        &self,
-        actor: &Actor,
-        collab: &Collaboration,
-    ) -> Result<CollaborationId> {
+    pub async fn create_collaboration(&self, actor: &Actor, collab: &Collaboration) -> Result<CollaborationId> {
         let mut tx = self.begin(actor.clone()).await?;
         let id = CollaborationId(tx.next_id("collaborations").await?);
-        let collab = Collaboration {
-            id,
-            version: 1,
-            ..collab.clone()
-        };
+        let collab = Collaboration { id, version: 1, ..collab.clone() };
         tx.insert_collaboration(&collab).await?;
-        tx.audit(
-            "create",
-            "collaboration",
-            Some(id.0),
-            diff(None, Some(&collab)),
-        )
-        .await?;
+        tx.audit("create", "collaboration", Some(id.0), diff(None, Some(&collab))).await?;
         tx.commit().await?;
         Ok(id)
     }
 
-    pub async fn update_collaboration(
-        &self,
-        actor: &Actor,
-        viewer: &Viewer,
-        c: &Collaboration,
-    ) -> Result<()> {
+    pub async fn update_collaboration(&self, actor: &Actor, viewer: &Viewer, c: &Collaboration) -> Result<()> {
         let old = self.collaboration(viewer, c.id).await?;
         if old.version != c.version {
-            return Err(DbError::Conflict {
-                current: old.version,
-            });
+            return Err(DbError::Conflict { current: old.version });
         }
         let mut tx = self.begin(actor.clone()).await?;
         let n = on_tx!(tx, conn => {
@@ -214,38 +168,21 @@ impl Db {
             n
         });
         if n == 0 {
-            return Err(DbError::Conflict {
-                current: old.version + 1,
-            });
+            return Err(DbError::Conflict { current: old.version + 1 });
         }
-        tx.set_record_orgs("collaboration", c.id.0, &c.restricted_to)
-            .await?;
+        tx.set_record_orgs("collaboration", c.id.0, &c.restricted_to).await?;
         tx.insert_collaboration_places(c).await?;
-        tx.audit(
-            "update",
-            "collaboration",
-            Some(c.id.0),
-            diff(Some(&old), Some(c)),
-        )
-        .await?;
+        tx.audit("update", "collaboration", Some(c.id.0), diff(Some(&old), Some(c))).await?;
         tx.commit().await
     }
 
     /// The measures `viewer` may see, of one collaboration or (None) of all.
-    pub async fn measures(
-        &self,
-        viewer: &Viewer,
-        collaboration: Option<CollaborationId>,
-    ) -> Result<Vec<Measure>> {
-        self.measures_where(viewer, collaboration.map_or(0, |c| c.0), 0)
-            .await
+    pub async fn measures(&self, viewer: &Viewer, collaboration: Option<CollaborationId>) -> Result<Vec<Measure>> {
+        self.measures_where(viewer, collaboration.map_or(0, |c| c.0), 0).await
     }
 
     pub async fn measure(&self, viewer: &Viewer, id: MeasureId) -> Result<Measure> {
-        self.measures_where(viewer, 0, id.0)
-            .await?
-            .pop()
-            .ok_or(DbError::NotFound)
+        self.measures_where(viewer, 0, id.0).await?.pop().ok_or(DbError::NotFound)
     }
 
     async fn measures_where(&self, viewer: &Viewer, collab: i64, id: i64) -> Result<Vec<Measure>> {
@@ -255,16 +192,12 @@ impl Db {
             rows.iter().map(|r| Ok(map_measure!(r))).collect::<Result<Vec<_>>>()?
         });
         let mut orgs = self.record_orgs("measure").await?;
-        let mut parts =
-            self.links("SELECT measure_id, organisation_id FROM measure_participants ORDER BY measure_id, position").await?;
+        let mut parts = self
+            .links("SELECT measure_id, organisation_id FROM measure_participants ORDER BY measure_id, position")
+            .await?;
         for m in &mut list {
             m.restricted_to = orgs.remove(&m.id.0).unwrap_or_default();
-            m.participant_ids = parts
-                .remove(&m.id.0)
-                .unwrap_or_default()
-                .into_iter()
-                .map(OrgId)
-                .collect();
+            m.participant_ids = parts.remove(&m.id.0).unwrap_or_default().into_iter().map(OrgId).collect();
         }
         Ok(list)
     }
@@ -272,11 +205,7 @@ impl Db {
     pub async fn create_measure(&self, actor: &Actor, measure: &Measure) -> Result<MeasureId> {
         let mut tx = self.begin(actor.clone()).await?;
         let id = MeasureId(tx.next_id("measures").await?);
-        let mut measure = Measure {
-            id,
-            version: 1,
-            ..measure.clone()
-        };
+        let mut measure = Measure { id, version: 1, ..measure.clone() };
         if measure.position <= 0 {
             // A new row goes last in its table.
             let (collab, kind) = (measure.collaboration_id.0, measure.kind.as_str());
@@ -285,8 +214,7 @@ impl Db {
                 .bind(collab).bind(kind).fetch_one(&mut *c).await?);
         }
         tx.insert_measure(&measure).await?;
-        tx.audit("create", "measure", Some(id.0), diff(None, Some(&measure)))
-            .await?;
+        tx.audit("create", "measure", Some(id.0), diff(None, Some(&measure))).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -295,9 +223,7 @@ impl Db {
     pub async fn update_measure(&self, actor: &Actor, viewer: &Viewer, m: &Measure) -> Result<()> {
         let old = self.measure(viewer, m.id).await?;
         if old.version != m.version {
-            return Err(DbError::Conflict {
-                current: old.version,
-            });
+            return Err(DbError::Conflict { current: old.version });
         }
         let mut tx = self.begin(actor.clone()).await?;
         let n = on_tx!(tx, c => {
@@ -315,24 +241,16 @@ impl Db {
             n
         });
         if n == 0 {
-            return Err(DbError::Conflict {
-                current: old.version + 1,
-            });
+            return Err(DbError::Conflict { current: old.version + 1 });
         }
         tx.insert_participants(m).await?;
-        tx.set_record_orgs("measure", m.id.0, &m.restricted_to)
-            .await?;
-        tx.audit("update", "measure", Some(m.id.0), diff(Some(&old), Some(m)))
-            .await?;
+        tx.set_record_orgs("measure", m.id.0, &m.restricted_to).await?;
+        tx.audit("update", "measure", Some(m.id.0), diff(Some(&old), Some(m))).await?;
         tx.commit().await
     }
 
     /// Follow-ups of the measures `viewer` may see, of one measure or (None) all, oldest first.
-    pub async fn follow_ups(
-        &self,
-        viewer: &Viewer,
-        measure: Option<MeasureId>,
-    ) -> Result<Vec<FollowUp>> {
+    pub async fn follow_ups(&self, viewer: &Viewer, measure: Option<MeasureId>) -> Result<Vec<FollowUp>> {
         let (a, l, o) = viewer_params(viewer);
         let m = measure.map_or(0, |m| m.0);
         with_pool!(self, p => {
@@ -355,41 +273,29 @@ impl Db {
         let mut tx = self.begin(actor.clone()).await?;
         if let Some(status) = f.new_status.filter(|s| *s != measure.status) {
             if measure.version != measure_version {
-                return Err(DbError::Conflict {
-                    current: measure.version,
-                });
+                return Err(DbError::Conflict { current: measure.version });
             }
             let n = on_tx!(tx, c => sqlx::query(
                 "UPDATE measures SET status = $1, version = version + 1 WHERE id = $2 AND version = $3")
                 .bind(status.as_str()).bind(measure.id.0).bind(measure_version)
                 .execute(&mut *c).await?.rows_affected());
             if n == 0 {
-                return Err(DbError::Conflict {
-                    current: measure.version + 1,
-                });
+                return Err(DbError::Conflict { current: measure.version + 1 });
             }
-            let detail =
-                serde_json::json!({ "status": [measure.status.as_str(), status.as_str()] });
-            tx.audit("update", "measure", Some(measure.id.0), detail)
-                .await?;
+            let detail = serde_json::json!({ "status": [measure.status.as_str(), status.as_str()] });
+            tx.audit("update", "measure", Some(measure.id.0), detail).await?;
         }
         let id = FollowUpId(tx.next_id("follow_ups").await?);
         let f = FollowUp { id, ..f.clone() };
         tx.insert_follow_up(&f).await?;
-        tx.audit("create", "follow_up", Some(id.0), diff(None, Some(&f)))
-            .await?;
+        tx.audit("create", "follow_up", Some(id.0), diff(None, Some(&f))).await?;
         tx.commit().await?;
         Ok(id)
     }
 }
 
 impl Tx {
-    pub(crate) async fn set_record_orgs(
-        &mut self,
-        record_type: &str,
-        id: i64,
-        orgs: &[OrgId],
-    ) -> Result<()> {
+    pub(crate) async fn set_record_orgs(&mut self, record_type: &str, id: i64, orgs: &[OrgId]) -> Result<()> {
         on_tx!(self, c => {
             sqlx::query("DELETE FROM record_orgs WHERE record_type = $1 AND record_id = $2")
                 .bind(record_type).bind(id).execute(&mut *c).await?;
@@ -410,8 +316,7 @@ impl Tx {
                 .execute(&mut *c).await?;
         });
         self.insert_collaboration_places(k).await?;
-        self.set_record_orgs("collaboration", k.id.0, &k.restricted_to)
-            .await
+        self.set_record_orgs("collaboration", k.id.0, &k.restricted_to).await
     }
 
     async fn insert_collaboration_places(&mut self, k: &Collaboration) -> Result<()> {
@@ -437,8 +342,7 @@ impl Tx {
                 .execute(&mut *c).await?;
         });
         self.insert_participants(m).await?;
-        self.set_record_orgs("measure", m.id.0, &m.restricted_to)
-            .await
+        self.set_record_orgs("measure", m.id.0, &m.restricted_to).await
     }
 
     async fn insert_participants(&mut self, m: &Measure) -> Result<()> {

@@ -31,18 +31,11 @@ pub fn hash_password(password: &str) -> Result<String, String> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|e| e.to_string())?;
     let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| e.to_string())
+    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
 /// A fresh random token, hex-encoded.
@@ -73,18 +66,14 @@ impl LoginLimiter {
     pub fn delay(&self, username: &str) -> Duration {
         let map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         match map.get(&username.to_lowercase()) {
-            Some((n, at)) if at.elapsed() < Self::WINDOW && *n >= 3 => {
-                Duration::from_millis(500u64 << (n - 3).min(4))
-            }
+            Some((n, at)) if at.elapsed() < Self::WINDOW && *n >= 3 => Duration::from_millis(500u64 << (n - 3).min(4)),
             _ => Duration::ZERO,
         }
     }
 
     pub fn failed(&self, username: &str) {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let e = map
-            .entry(username.to_lowercase())
-            .or_insert((0, Instant::now()));
+        let e = map.entry(username.to_lowercase()).or_insert((0, Instant::now()));
         if e.1.elapsed() >= Self::WINDOW {
             *e = (0, Instant::now());
         }
@@ -93,10 +82,7 @@ impl LoginLimiter {
     }
 
     pub fn succeeded(&self, username: &str) {
-        self.failures
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&username.to_lowercase());
+        self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(&username.to_lowercase());
     }
 }
 
@@ -112,28 +98,16 @@ pub struct CurrentUser {
 
 impl CurrentUser {
     pub fn viewer(&self) -> Viewer {
-        Viewer {
-            user_id: Some(self.user.id),
-            organisation_id: self.user.organisation_id,
-            role: Some(self.user.role),
-        }
+        Viewer { user_id: Some(self.user.id), organisation_id: self.user.organisation_id, role: Some(self.user.role) }
     }
 
     pub fn actor(&self) -> Actor {
-        Actor {
-            user_id: Some(self.user.id),
-            username: self.user.username.clone(),
-            at: now(),
-        }
+        Actor { user_id: Some(self.user.id), username: self.user.username.clone(), at: now() }
     }
 
     /// Fails with 403 unless the user's role allows `action`.
     pub fn require(&self, action: Action) -> Result<(), AppError> {
-        if can(Some(self.user.role), action) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
+        if can(Some(self.user.role), action) { Ok(()) } else { Err(AppError::Forbidden) }
     }
 
     pub fn may(&self, action: Action) -> bool {
@@ -149,15 +123,10 @@ pub fn now() -> chrono::NaiveDateTime {
 }
 
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|kv| {
-            let (k, v) = kv.trim().split_once('=')?;
-            (k == name).then(|| v.to_owned())
-        })
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == name).then(|| v.to_owned())
+    })
 }
 
 pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> String {
@@ -168,21 +137,11 @@ pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> S
 }
 
 /// Who is asking, if anyone: a bearer token (API) or a session cookie.
-pub async fn authenticate(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<Option<CurrentUser>, AppError> {
-    if let Some(auth) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    {
+pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>, AppError> {
+    if let Some(auth) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
         let token = auth.strip_prefix("Bearer ").ok_or(AppError::Unauthorized)?;
         return match state.db.token_user(&sha256_hex(token.trim())).await? {
-            Some(user) => Ok(Some(CurrentUser {
-                user,
-                csrf: None,
-                session_hash: None,
-            })),
+            Some(user) => Ok(Some(CurrentUser { user, csrf: None, session_hash: None })),
             None => Err(AppError::Unauthorized),
         };
     }
@@ -190,15 +149,11 @@ pub async fn authenticate(
         return Ok(None);
     };
     let hash = sha256_hex(&sid);
-    Ok(state
-        .db
-        .session(&hash, now())
-        .await?
-        .map(|(user, csrf)| CurrentUser {
-            user,
-            csrf: Some(csrf),
-            session_hash: Some(hash),
-        }))
+    Ok(state.db.session(&hash, now()).await?.map(|(user, csrf)| CurrentUser {
+        user,
+        csrf: Some(csrf),
+        session_hash: Some(hash),
+    }))
 }
 
 /// The request's path as the client sent it (nested routers see only their part).
@@ -225,9 +180,7 @@ impl IntoResponse for LoginRequired {
         match (self.api, self.error) {
             (true, e) => e.unwrap_or(AppError::Unauthorized).into_response(),
             (false, Some(e @ AppError::Internal(_))) => crate::pages::error_page(e, None),
-            (false, _) => {
-                Redirect::to(&format!("/login?next={}", urlencode(&self.next))).into_response()
-            }
+            (false, _) => Redirect::to(&format!("/login?next={}", urlencode(&self.next))).into_response(),
         }
     }
 }
@@ -235,9 +188,7 @@ impl IntoResponse for LoginRequired {
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -246,15 +197,8 @@ pub fn urlencode(s: &str) -> String {
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = LoginRequired;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let reject = |error| LoginRequired {
-            api: is_api(parts),
-            next: full_path(parts),
-            error,
-        };
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let reject = |error| LoginRequired { api: is_api(parts), next: full_path(parts), error };
         match authenticate(state, &parts.headers).await {
             Ok(Some(u)) => Ok(u),
             Ok(None) => Err(reject(None)),
@@ -269,13 +213,8 @@ pub struct MaybeUser(pub Option<CurrentUser>);
 impl FromRequestParts<AppState> for MaybeUser {
     type Rejection = AppError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(MaybeUser(
-            authenticate(state, &parts.headers).await.unwrap_or(None),
-        ))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(MaybeUser(authenticate(state, &parts.headers).await.unwrap_or(None)))
     }
 }
 
@@ -288,22 +227,17 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
-        let user = CurrentUser::from_request_parts(&mut parts, state)
-            .await
-            .map_err(IntoResponse::into_response)?;
+        let user = CurrentUser::from_request_parts(&mut parts, state).await.map_err(IntoResponse::into_response)?;
         let bytes = axum::body::to_bytes(body, 2 * 1024 * 1024)
             .await
-            .map_err(|_| {
-                crate::pages::error_page(AppError::BadRequest("body too large".into()), Some(&user))
-            })?;
+            .map_err(|_| crate::pages::error_page(AppError::BadRequest("body too large".into()), Some(&user)))?;
         let token: CsrfField = serde_html_form::from_bytes(&bytes).unwrap_or_default();
         if user.csrf.is_none() || token.csrf_token.as_deref() != user.csrf.as_deref() {
             tracing::warn!(user = %user.user.username, "form post with a missing or wrong CSRF token");
             return Err(crate::pages::error_page(AppError::Forbidden, Some(&user)));
         }
-        let value = serde_html_form::from_bytes(&bytes).map_err(|e| {
-            crate::pages::error_page(AppError::BadRequest(e.to_string()), Some(&user))
-        })?;
+        let value = serde_html_form::from_bytes(&bytes)
+            .map_err(|e| crate::pages::error_page(AppError::BadRequest(e.to_string()), Some(&user)))?;
         Ok(CsrfForm(user, value))
     }
 }
@@ -323,14 +257,9 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for ApiJson<T> {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
-        let user = CurrentUser::from_request_parts(&mut parts, state)
-            .await
-            .map_err(|_| AppError::Unauthorized)?;
+        let user = CurrentUser::from_request_parts(&mut parts, state).await.map_err(|_| AppError::Unauthorized)?;
         if let Some(csrf) = &user.csrf {
-            let sent = parts
-                .headers
-                .get("x-csrf-token")
-                .and_then(|v| v.to_str().ok());
+            let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
             if sent != Some(csrf.as_str()) {
                 return Err(AppError::Forbidden);
             }
@@ -342,10 +271,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for ApiJson<T> {
         let value = serde_path_to_error::deserialize(de).map_err(|e| {
             let mut f = tryggve_core::FieldErrors::new();
             let path = e.path().to_string();
-            f.add(
-                if path == "." { "$" } else { &path },
-                e.into_inner().to_string(),
-            );
+            f.add(if path == "." { "$" } else { &path }, e.into_inner().to_string());
             AppError::Invalid(f)
         })?;
         Ok(ApiJson(user, value))
@@ -382,10 +308,7 @@ mod tests {
     #[test]
     fn cookies_are_found_among_several() {
         let mut h = HeaderMap::new();
-        h.insert(
-            header::COOKIE,
-            "a=1; tryggve_session=abc; b=2".parse().unwrap(),
-        );
+        h.insert(header::COOKIE, "a=1; tryggve_session=abc; b=2".parse().unwrap());
         assert_eq!(cookie(&h, SESSION_COOKIE).as_deref(), Some("abc"));
         assert!(set_cookie("x", "y", 10, true).contains("HttpOnly; SameSite=Lax"));
     }

@@ -64,9 +64,7 @@ impl AppError {
     /// The Swedish message shown to the user.
     pub fn message(&self) -> &'static str {
         match self {
-            AppError::NotFound => {
-                "Sidan eller posten finns inte, eller så saknar du behörighet att se den."
-            }
+            AppError::NotFound => "Sidan eller posten finns inte, eller så saknar du behörighet att se den.",
             AppError::Unauthorized => "Du behöver logga in.",
             AppError::Forbidden => "Du har inte behörighet att göra det här.",
             AppError::Conflict { .. } => "Posten har ändrats av någon annan sedan du öppnade den.",

@@ -139,16 +139,12 @@ pub fn opt_id(s: &str) -> Result<Option<i64>, String> {
     if t.is_empty() {
         return Ok(None);
     }
-    t.parse::<i64>()
-        .map(Some)
-        .map_err(|_| format!("\"{t}\" är inget giltigt val."))
+    t.parse::<i64>().map(Some).map_err(|_| format!("\"{t}\" är inget giltigt val."))
 }
 
 /// The version an edit is based on; required when editing.
 pub fn version(s: &str) -> Result<i64, String> {
-    s.trim()
-        .parse::<i64>()
-        .map_err(|_| "Versionen saknas: ladda om sidan och försök igen.".to_owned())
+    s.trim().parse::<i64>().map_err(|_| "Versionen saknas: ladda om sidan och försök igen.".to_owned())
 }
 
 #[cfg(test)]
@@ -166,15 +162,9 @@ mod tests {
     #[test]
     fn one_input_struct_reads_forms_and_json() {
         let f: T = serde_html_form::from_str("ids=1&ids=2&v=3").unwrap();
-        assert_eq!(
-            (f.ids, f.v),
-            (vec!["1".to_string(), "2".to_string()], "3".to_string())
-        );
+        assert_eq!((f.ids, f.v), (vec!["1".to_string(), "2".to_string()], "3".to_string()));
         let j: T = serde_json::from_str(r#"{"ids": [1, "2"], "v": 3}"#).unwrap();
-        assert_eq!(
-            (j.ids, j.v),
-            (vec!["1".to_string(), "2".to_string()], "3".to_string())
-        );
+        assert_eq!((j.ids, j.v), (vec!["1".to_string(), "2".to_string()], "3".to_string()));
         let t: T = serde_html_form::from_str("ids=a%0D%0Ab%0D%0A%0D%0A").unwrap();
         assert_eq!(t.ids, vec!["a", "b"]);
         let n: T = serde_json::from_str(r#"{"ids": null, "v": null}"#).unwrap();

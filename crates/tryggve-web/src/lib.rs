@@ -31,11 +31,7 @@ pub struct WebConfig {
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig {
-            demo: false,
-            secure_cookies: true,
-            session_hours: 12,
-        }
+        WebConfig { demo: false, secure_cookies: true, session_hours: 12 }
     }
 }
 
@@ -49,11 +45,7 @@ pub struct AppState {
 
 /// The one app builder: `serve` and the tests call this.
 pub fn router(db: Db, config: WebConfig) -> Router {
-    let state = AppState {
-        db,
-        config: Arc::new(config),
-        limiter: Arc::default(),
-    };
+    let state = AppState { db, config: Arc::new(config), limiter: Arc::default() };
     Router::new()
         .route("/health", get(health))
         .route("/static/{file}", get(pages::static_file))
@@ -64,28 +56,19 @@ pub fn router(db: Db, config: WebConfig) -> Router {
         .with_state(state)
 }
 
-async fn health(
-    axum::extract::State(s): axum::extract::State<AppState>,
-) -> axum::response::Response {
+async fn health(axum::extract::State(s): axum::extract::State<AppState>) -> axum::response::Response {
     use axum::response::IntoResponse;
     match s.db.ping().await {
         Ok(()) => (axum::http::StatusCode::OK, "ok").into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check: database unreachable");
-            (
-                axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                "database unreachable",
-            )
-                .into_response()
+            (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
         }
     }
 }
 
 /// Headers every response carries: no inline script, no framing, no referrer leaks.
-async fn security_headers(
-    req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
+async fn security_headers(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
     use axum::http::HeaderValue;
     let mut res = next.run(req).await;
     let h = res.headers_mut();
@@ -95,10 +78,7 @@ async fn security_headers(
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
         ),
     );
-    h.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     res
@@ -114,10 +94,7 @@ mod tidy {
             if p.is_dir() {
                 files(&p, ext, out);
             } else if p.extension().is_some_and(|x| x == ext) {
-                out.push((
-                    p.display().to_string(),
-                    std::fs::read_to_string(&p).unwrap(),
-                ));
+                out.push((p.display().to_string(), std::fs::read_to_string(&p).unwrap()));
             }
         }
     }
@@ -130,19 +107,13 @@ mod tidy {
         assert!(!t.is_empty());
         for (name, text) in &t {
             let compact = text.replace(' ', "");
-            assert!(
-                !compact.contains("|safe") && !compact.contains("escape=\"none\""),
-                "{name} disables escaping"
-            );
+            assert!(!compact.contains("|safe") && !compact.contains("escape=\"none\""), "{name} disables escaping");
         }
         let mut src = vec![];
         files(&root.join("src"), "rs", &mut src);
         for (name, text) in &src {
             for needle in ["format!(\"<", "format!(r\"<", "Html(format!"] {
-                assert!(
-                    !text.contains(needle) || name.ends_with("lib.rs"),
-                    "{name} builds HTML in code"
-                );
+                assert!(!text.contains(needle) || name.ends_with("lib.rs"), "{name} builds HTML in code");
             }
         }
     }

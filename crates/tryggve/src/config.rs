@@ -47,10 +47,8 @@ impl Config {
             .or_else(|| Some(PathBuf::from("tryggve.toml")).filter(|p| p.exists()));
         let mut cfg = match &file {
             Some(f) => {
-                let text = std::fs::read_to_string(f)
-                    .with_context(|| format!("reading {}", f.display()))?;
-                toml::from_str(&text)
-                    .with_context(|| format!("in configuration file {}", f.display()))?
+                let text = std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
+                toml::from_str(&text).with_context(|| format!("in configuration file {}", f.display()))?
             }
             None => Config::default(),
         };
@@ -76,9 +74,7 @@ impl Config {
             };
         }
         if let Some(v) = get("TRYGGVE_SESSION_HOURS") {
-            self.session_hours = v
-                .parse()
-                .with_context(|| format!("TRYGGVE_SESSION_HOURS: {v:?} is not a number"))?;
+            self.session_hours = v.parse().with_context(|| format!("TRYGGVE_SESSION_HOURS: {v:?} is not a number"))?;
         }
         if let Some(v) = get("TRYGGVE_LOG_FORMAT") {
             self.log_format = v;
@@ -93,10 +89,7 @@ impl Config {
         }
         std::fs::create_dir_all(&self.data_dir)
             .with_context(|| format!("creating the data folder {}", self.data_dir.display()))?;
-        Ok(format!(
-            "sqlite:{}",
-            self.data_dir.join("tryggve.db").display()
-        ))
+        Ok(format!("sqlite:{}", self.data_dir.join("tryggve.db").display()))
     }
 }
 
@@ -108,18 +101,11 @@ mod tests {
     fn environment_overrides_the_file_and_defaults_need_nothing() {
         let mut c: Config = toml::from_str("addr = \"0.0.0.0:9000\"\nsession_hours = 2").unwrap();
         assert_eq!(c.data_dir, PathBuf::from("data"));
-        c.apply_env(|k| (k == "TRYGGVE_ADDR").then(|| "127.0.0.1:1".to_string()))
-            .unwrap();
+        c.apply_env(|k| (k == "TRYGGVE_ADDR").then(|| "127.0.0.1:1".to_string())).unwrap();
         assert_eq!(c.addr, "127.0.0.1:1");
         assert_eq!(c.session_hours, 2);
-        assert!(
-            toml::from_str::<Config>("adr = 1").is_err(),
-            "unknown keys are errors"
-        );
-        assert!(
-            c.apply_env(|k| (k == "TRYGGVE_SECURE_COOKIES").then(|| "maybe".to_string()))
-                .is_err()
-        );
+        assert!(toml::from_str::<Config>("adr = 1").is_err(), "unknown keys are errors");
+        assert!(c.apply_env(|k| (k == "TRYGGVE_SECURE_COOKIES").then(|| "maybe".to_string())).is_err());
     }
 
     #[test]

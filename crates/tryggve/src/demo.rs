@@ -22,8 +22,7 @@ pub const ACCOUNTS: &[(&str, &str)] = &[
 ];
 
 pub fn document() -> anyhow::Result<ExportDocument> {
-    ExportDocument::parse(DOCUMENT)
-        .map_err(|e| anyhow::anyhow!("the built-in demo document is broken: {e}"))
+    ExportDocument::parse(DOCUMENT).map_err(|e| anyhow::anyhow!("the built-in demo document is broken: {e}"))
 }
 
 /// Imports the demo into an empty database and gives each demo account the demo password.
@@ -33,8 +32,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     for u in &mut doc.users {
         u.password_hash = Some(hash.clone());
     }
-    db.import(&Actor::system(chrono::Utc::now().naive_utc()), &doc)
-        .await?;
+    db.import(&Actor::system(chrono::Utc::now().naive_utc()), &doc).await?;
     Ok(())
 }
 

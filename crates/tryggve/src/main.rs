@@ -18,11 +18,7 @@ mod demo;
 use config::Config;
 
 #[derive(Parser)]
-#[command(
-    name = "tryggve",
-    version,
-    about = "Tryggve: the working system of a local crime-prevention council"
-)]
+#[command(name = "tryggve", version, about = "Tryggve: the working system of a local crime-prevention council")]
 struct Cli {
     /// Configuration file (TOML); see tryggve.example.toml.
     #[arg(long, global = true)]
@@ -68,6 +64,60 @@ enum Command {
     Situation {
         #[command(subcommand)]
         command: SituationCommand,
+    },
+    /// Bring in incidents: CSV files and the police's events feed.
+    Incidents {
+        #[command(subcommand)]
+        command: IncidentsCommand,
+    },
+    /// Bring in indicator series: Brå statistics, safety surveys, population, generic CSV/XLSX.
+    Indicators {
+        #[command(subcommand)]
+        command: IndicatorsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum IncidentsCommand {
+    /// Import incidents from CSV (the benchmark format or Tryggve's richer format), all or nothing.
+    Import {
+        file: PathBuf,
+        /// The source the rows' ids belong to; importing the same source and ids again adds nothing.
+        #[arg(long)]
+        source: Option<String>,
+        /// The reporting organisation, by name or alias.
+        #[arg(long)]
+        org: Option<String>,
+        /// Source kind of rows that do not say (partner_observation, resident_tip, security_company, …).
+        #[arg(long, default_value = "partner_observation")]
+        kind: String,
+        /// Mark the rows as synthetic (generated demo data).
+        #[arg(long)]
+        synthetic: bool,
+    },
+    /// Import events of the police's public events feed from a JSON file.
+    ImportPolice { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum IndicatorsCommand {
+    /// Import an indicator series from CSV or XLSX, all or nothing; known formats name themselves.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        name: Option<String>,
+        /// reported_crimes, shootings, survey, population, …
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        source: Option<String>,
+        #[arg(long)]
+        licence: Option<String>,
+        /// When the figures were retrieved (YYYY-MM-DD).
+        #[arg(long)]
+        retrieved: Option<String>,
     },
 }
 
@@ -137,28 +187,37 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         cfg.database_url = url;
     }
     init_tracing(&cfg.log_format);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {
         let url = cfg.database_url()?;
-        let db = Db::connect(&url)
-            .await
-            .with_context(|| format!("opening the database {}", redact(&url)))?;
+        let db = Db::connect(&url).await.with_context(|| format!("opening the database {}", redact(&url)))?;
         let result = match cli.command {
             Command::Init => {
                 println!("The database is ready: {}", redact(&url));
                 Ok(())
             }
             Command::Serve { demo, addr } => serve(&db, cfg, demo, addr).await,
-            Command::User {
-                command: UserCommand::Add { name, role, org },
-            } => user_add(&db, &name, &role, org).await,
-            Command::Token {
-                command: TokenCommand::Create { user, name },
-            } => token_create(&db, &user, &name).await,
+            Command::User { command: UserCommand::Add { name, role, org } } => user_add(&db, &name, &role, org).await,
+            Command::Token { command: TokenCommand::Create { user, name } } => token_create(&db, &user, &name).await,
             Command::Export { user } => export(&db, &user).await,
             Command::Import { file } => import(&db, &file).await,
+            Command::Incidents { command } => incidents(&db, command).await,
+            Command::Indicators {
+                command: IndicatorsCommand::Import { file, name, kind, unit, source, licence, retrieved },
+            } => {
+                let meta = tryggve_import::indicators::SeriesMeta {
+                    name: name.unwrap_or_default(),
+                    kind: kind.unwrap_or_default(),
+                    unit: unit.unwrap_or_default(),
+                    source: source.unwrap_or_default(),
+                    licence: licence.unwrap_or_default(),
+                    retrieved_on: match retrieved {
+                        Some(d) => Some(tryggve_core::text::date(&d).map_err(anyhow::Error::msg)?),
+                        None => None,
+                    },
+                };
+                indicators_import(&db, &file, &meta).await
+            }
             Command::Situation { .. } => unreachable!("handled before the database is opened"),
         };
         db.close().await;
@@ -169,14 +228,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 fn init_tracing(format: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("TRYGGVE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let _ = if format == "json" {
-        builder.json().try_init()
-    } else {
-        builder.try_init()
-    };
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = if format == "json" { builder.json().try_init() } else { builder.try_init() };
 }
 
 /// A database URL without its password, for messages.
@@ -203,21 +256,13 @@ async fn serve(db: &Db, cfg: Config, demo: bool, addr: Option<String>) -> anyhow
             demo::load(db).await?;
             println!("Loaded the Hägersten-Älvsjö demo council.");
         } else if !demo::is_demo(db).await? {
-            bail!(
-                "--demo needs an empty database or one that holds the demo; this one holds other data"
-            );
+            bail!("--demo needs an empty database or one that holds the demo; this one holds other data");
         }
     }
     let addr = addr.unwrap_or(cfg.addr.clone());
-    let listener = tokio::net::TcpListener::bind(&addr)
-        .await
-        .with_context(|| format!("listening on {addr}"))?;
+    let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("listening on {addr}"))?;
     let local = listener.local_addr()?;
-    let web = tryggve_web::WebConfig {
-        demo,
-        secure_cookies: cfg.secure_cookies,
-        session_hours: cfg.session_hours,
-    };
+    let web = tryggve_web::WebConfig { demo, secure_cookies: cfg.secure_cookies, session_hours: cfg.session_hours };
     println!("Tryggve is running at http://{local}/");
     if db.users().await?.is_empty() {
         println!("There are no users yet: add one with `tryggve user add NAME --role admin`.");
@@ -230,9 +275,7 @@ async fn serve(db: &Db, cfg: Config, demo: bool, addr: Option<String>) -> anyhow
     }
     let _ = std::io::stdout().flush();
     let app = tryggve_web::router(db.clone(), web);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }
@@ -243,8 +286,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };
@@ -276,14 +318,9 @@ async fn user_add(db: &Db, name: &str, role: &str, org: Option<String>) -> anyho
         Some(o) => {
             let orgs = db.organisations().await?;
             let key = o.trim().to_lowercase();
-            let found = orgs.iter().find(|x| {
-                x.name.to_lowercase() == key || x.aliases.iter().any(|a| a.to_lowercase() == key)
-            });
-            Some(
-                found
-                    .with_context(|| format!("no organisation is called {o:?}"))?
-                    .id,
-            )
+            let found =
+                orgs.iter().find(|x| x.name.to_lowercase() == key || x.aliases.iter().any(|a| a.to_lowercase() == key));
+            Some(found.with_context(|| format!("no organisation is called {o:?}"))?.id)
         }
         None => None,
     };
@@ -322,28 +359,15 @@ async fn find_user(db: &Db, name: &str) -> anyhow::Result<User> {
 async fn token_create(db: &Db, user: &str, name: &str) -> anyhow::Result<()> {
     let u = find_user(db, user).await?;
     let token = tryggve_web::auth::random_token();
-    db.create_token(
-        &Actor::system(now()),
-        u.id,
-        &tryggve_web::auth::sha256_hex(&token),
-        name,
-    )
-    .await?;
-    println!(
-        "Created an API token for {}. Keep it secret; it is shown only once:",
-        u.username
-    );
+    db.create_token(&Actor::system(now()), u.id, &tryggve_web::auth::sha256_hex(&token), name).await?;
+    println!("Created an API token for {}. Keep it secret; it is shown only once:", u.username);
     println!("{token}");
     Ok(())
 }
 
 async fn export(db: &Db, user: &str) -> anyhow::Result<()> {
     let u = find_user(db, user).await?;
-    let viewer = Viewer {
-        user_id: Some(u.id),
-        organisation_id: u.organisation_id,
-        role: Some(u.role),
-    };
+    let viewer = Viewer { user_id: Some(u.id), organisation_id: u.organisation_id, role: Some(u.role) };
     let doc = db.export(&viewer).await?;
     let mut out = std::io::stdout().lock();
     out.write_all(doc.to_json().as_bytes())?;
@@ -352,10 +376,8 @@ async fn export(db: &Db, user: &str) -> anyhow::Result<()> {
 }
 
 async fn import(db: &Db, file: &std::path::Path) -> anyhow::Result<()> {
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let doc =
-        ExportDocument::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let doc = ExportDocument::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     match db.import(&Actor::system(now()), &doc).await {
         Ok(()) => {
             println!(
@@ -378,18 +400,84 @@ async fn import(db: &Db, file: &std::path::Path) -> anyhow::Result<()> {
     }
 }
 
+/// The register's names, for resolving what import files write.
+async fn register(db: &Db) -> anyhow::Result<tryggve_import::register::Register> {
+    Ok(tryggve_import::register::Register {
+        areas: db.areas_with_geometry().await?,
+        organisations: db.organisations().await?,
+        categories: db.categories().await?,
+    })
+}
+
+fn file_name(p: &std::path::Path) -> String {
+    p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+async fn incidents(db: &Db, command: IncidentsCommand) -> anyhow::Result<()> {
+    let reg = register(db).await?;
+    let actor = Actor::system(now());
+    let (incidents, what, outside) = match command {
+        IncidentsCommand::Import { file, source, org, kind, synthetic } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let organisation_id = match org {
+                Some(o) => Some(reg.organisation(&o).with_context(|| format!("no organisation is called {o:?}"))?),
+                None => None,
+            };
+            let opts = tryggve_import::incidents::Options {
+                source: source.unwrap_or_else(|| format!("csv:{}", file_name(&file))),
+                reported_at: now(),
+                organisation_id,
+                reported_by: None,
+                source_kind: tryggve_core::situation::SourceKind::parse(&kind).map_err(anyhow::Error::msg)?,
+                reliability: tryggve_core::situation::Reliability::Reported,
+                classification: tryggve_core::Classification::Internal,
+                synthetic,
+            };
+            let mut progress = |n: usize| eprintln!("  read {n} rows …");
+            let mut list = tryggve_import::incidents::parse(&file_name(&file), &bytes, &reg, &opts, &mut progress)?;
+            eprintln!("  placing {} incidents …", list.len());
+            tryggve_import::placement::Placer::new(&reg.areas).place(&mut list);
+            (list, file_name(&file), 0)
+        }
+        IncidentsCommand::ImportPolice { file } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let parsed = tryggve_import::police::parse(&file_name(&file), &bytes, &reg, now())?;
+            (parsed.incidents, file_name(&file), parsed.outside)
+        }
+    };
+    eprintln!("  writing …");
+    let summary = db.import_incidents(&actor, &what, &incidents).await?;
+    println!("Added {} incidents; {} were already there.", summary.added, summary.unchanged);
+    if outside > 0 {
+        println!("{outside} events named no area of the register and were left out.");
+    }
+    Ok(())
+}
+
+async fn indicators_import(
+    db: &Db,
+    file: &std::path::Path,
+    meta: &tryggve_import::indicators::SeriesMeta,
+) -> anyhow::Result<()> {
+    let reg = register(db).await?;
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let name = file_name(file);
+    let series = if name.to_lowercase().ends_with(".xlsx") {
+        tryggve_import::indicators::parse_xlsx(&name, &bytes, &reg, meta)?
+    } else {
+        tryggve_import::indicators::parse_csv(&name, &bytes, &reg, meta)?
+    };
+    let summary = db.import_indicator(&Actor::system(now()), &series).await?;
+    println!("Series \"{}\": added {} figures; {} were already there.", series.name, summary.added, summary.unchanged);
+    Ok(())
+}
+
 fn situation(command: &SituationCommand) -> anyhow::Result<()> {
     let phases = match command {
-        SituationCommand::Aggregate {
-            areas,
-            incidents,
-            out,
-        } => tryggve_analysis::run_aggregate(areas, incidents, out)?,
-        SituationCommand::Hotspots {
-            incidents,
-            cell,
-            out,
-        } => tryggve_analysis::run_hotspots(incidents, *cell, out)?,
+        SituationCommand::Aggregate { areas, incidents, out } => {
+            tryggve_analysis::run_aggregate(areas, incidents, out)?
+        }
+        SituationCommand::Hotspots { incidents, cell, out } => tryggve_analysis::run_hotspots(incidents, *cell, out)?,
     };
     eprintln!("{}", phases.to_json());
     Ok(())
@@ -399,13 +487,7 @@ fn situation(command: &SituationCommand) -> anyhow::Result<()> {
 mod tests {
     #[test]
     fn database_passwords_are_not_printed() {
-        assert_eq!(
-            super::redact("postgres://u:secret@h:5432/db"),
-            "postgres://u:***@h:5432/db"
-        );
-        assert_eq!(
-            super::redact("sqlite:data/tryggve.db"),
-            "sqlite:data/tryggve.db"
-        );
+        assert_eq!(super::redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(super::redact("sqlite:data/tryggve.db"), "sqlite:data/tryggve.db");
     }
 }

@@ -24,15 +24,11 @@ pub const OPENAPI: &str = include_str!("openapi.json");
 
 pub(crate) fn routes() -> Router<AppState> {
     let r = Router::new()
-        .route(
-            "/openapi.json",
-            get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) }),
-        )
+        .route("/openapi.json", get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) }))
         .route("/me", get(me))
-        .route(
-            "/measures/{id}/follow-ups",
-            get(follow_ups).post(add_follow_up),
-        );
+        .route("/measures/{id}/follow-ups", get(follow_ups).post(add_follow_up))
+        .route("/incident-categories", get(categories))
+        .route("/indicators", get(indicators));
     let r = resource::<Organisation>(r);
     let r = resource::<Person>(r);
     let r = resource::<Area>(r);
@@ -41,15 +37,13 @@ pub(crate) fn routes() -> Router<AppState> {
     let r = resource::<Collaboration>(r);
     let r = resource::<Measure>(r);
     let r = resource::<Priority>(r);
+    let r = resource::<tryggve_core::situation::Incident>(r);
     resource::<Meeting>(r)
 }
 
 fn resource<T: Resource>(r: Router<AppState>) -> Router<AppState> {
     r.route(&format!("/{}", T::API), get(list::<T>).post(create::<T>))
-        .route(
-            &format!("/{}/{{id}}", T::API),
-            get(one::<T>).put(update::<T>),
-        )
+        .route(&format!("/{}/{{id}}", T::API), get(one::<T>).put(update::<T>))
 }
 
 async fn me(user: CurrentUser) -> Response {
@@ -61,10 +55,7 @@ async fn me(user: CurrentUser) -> Response {
     .into_response()
 }
 
-async fn list<T: Resource>(
-    State(s): State<AppState>,
-    user: CurrentUser,
-) -> Result<Response, AppError> {
+async fn list<T: Resource>(State(s): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
     if let Some(a) = T::read_action() {
         user.require(a)?;
     }
@@ -94,16 +85,9 @@ async fn create<T: Resource>(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let id = T::create(&s.db, &user.actor(), &record)
-        .await
-        .map_err(|e| duplicate::<T>(e))?;
+    let id = T::create(&s.db, &user.actor(), &record).await.map_err(|e| duplicate::<T>(e))?;
     let created = T::get(&s.db, &user.viewer(), id).await?;
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, format!("/api/v1/{}/{id}", T::API))],
-        Json(created),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/{}/{id}", T::API))], Json(created)).into_response())
 }
 
 fn duplicate<T: Resource>(e: tryggve_db::DbError) -> AppError {
@@ -132,9 +116,7 @@ async fn update<T: Resource>(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    T::update(&s.db, &user.actor(), &viewer, &record)
-        .await
-        .map_err(|e| duplicate::<T>(e))?;
+    T::update(&s.db, &user.actor(), &viewer, &record).await.map_err(|e| duplicate::<T>(e))?;
     Ok(Json(T::get(&s.db, &viewer, id).await?).into_response())
 }
 
@@ -160,14 +142,16 @@ async fn add_follow_up(
     s.db.measure(&viewer, id).await?;
     let author = crate::pages::author_name(&s, &user).await?;
     let (f, version) = crate::pages::check_follow_up(&input, id, &user, author)?;
-    let fid =
-        s.db.add_follow_up(&user.actor(), &viewer, &f, version)
-            .await?;
+    let fid = s.db.add_follow_up(&user.actor(), &viewer, &f, version).await?;
     let created =
-        s.db.follow_ups(&viewer, Some(id))
-            .await?
-            .into_iter()
-            .find(|x| x.id == fid)
-            .ok_or(AppError::NotFound)?;
+        s.db.follow_ups(&viewer, Some(id)).await?.into_iter().find(|x| x.id == fid).ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
+}
+
+async fn categories(State(s): State<AppState>, _user: CurrentUser) -> Result<Response, AppError> {
+    Ok(Json(s.db.categories().await?).into_response())
+}
+
+async fn indicators(State(s): State<AppState>, _user: CurrentUser) -> Result<Response, AppError> {
+    Ok(Json(s.db.indicators().await?).into_response())
 }

@@ -33,11 +33,7 @@ pub struct AuditPage {
     next_page: Option<String>,
 }
 
-pub async fn audit(
-    State(s): State<AppState>,
-    user: CurrentUser,
-    Query(filter): Query<AuditFilter>,
-) -> Response {
+pub async fn audit(State(s): State<AppState>, user: CurrentUser, Query(filter): Query<AuditFilter>) -> Response {
     let result: Result<Response, AppError> = async {
         user.require(Action::ViewAudit)?;
         let q = AuditQuery {
@@ -55,13 +51,8 @@ pub async fn audit(
                 entries.last().map_or(0, |e| e.id.0)
             )
         });
-        Ok(AuditPage {
-            layout: Layout::new(&s, Some(&user), "Logg", "/admin/logg"),
-            entries,
-            filter,
-            next_page,
-        }
-        .into_response())
+        Ok(AuditPage { layout: Layout::new(&s, Some(&user), "Logg", "/admin/logg"), entries, filter, next_page }
+            .into_response())
     }
     .await;
     result.unwrap_or_else(|e| error_page(e, Some(&user)))

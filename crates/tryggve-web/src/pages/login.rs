@@ -4,9 +4,7 @@
 
 use super::Layout;
 use crate::AppState;
-use crate::auth::{
-    self, CsrfForm, LOGIN_CSRF_COOKIE, SESSION_COOKIE, cookie, random_token, set_cookie, sha256_hex,
-};
+use crate::auth::{self, CsrfForm, LOGIN_CSRF_COOKIE, SESSION_COOKIE, cookie, random_token, set_cookie, sha256_hex};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -50,14 +48,7 @@ pub async fn form(State(s): State<AppState>, Query(q): Query<Next>) -> Response 
         error: None,
         demo_accounts: s.config.demo,
     };
-    (
-        [(
-            header::SET_COOKIE,
-            set_cookie(LOGIN_CSRF_COOKIE, &token, 3600, s.config.secure_cookies),
-        )],
-        page,
-    )
-        .into_response()
+    ([(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, &token, 3600, s.config.secure_cookies))], page).into_response()
 }
 
 #[derive(Deserialize)]
@@ -72,11 +63,7 @@ pub struct LoginForm {
     csrf_token: String,
 }
 
-pub async fn submit(
-    State(s): State<AppState>,
-    headers: HeaderMap,
-    Form(f): Form<LoginForm>,
-) -> Response {
+pub async fn submit(State(s): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
     let fail = |status: StatusCode, error: &'static str, token: String| {
         let mut layout = Layout::new(&s, None, "Logga in", "/login");
         layout.csrf = token.clone();
@@ -87,23 +74,12 @@ pub async fn submit(
             error: Some(error),
             demo_accounts: s.config.demo,
         };
-        (
-            status,
-            [(
-                header::SET_COOKIE,
-                set_cookie(LOGIN_CSRF_COOKIE, &token, 3600, s.config.secure_cookies),
-            )],
-            page,
-        )
+        (status, [(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, &token, 3600, s.config.secure_cookies))], page)
             .into_response()
     };
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE);
     if expected.is_none() || expected.as_deref() != Some(f.csrf_token.as_str()) {
-        return fail(
-            StatusCode::FORBIDDEN,
-            "Sidan hade gått ut. Försök igen.",
-            random_token(),
-        );
+        return fail(StatusCode::FORBIDDEN, "Sidan hade gått ut. Försök igen.", random_token());
     }
     let username = f.username.trim().to_owned();
     let delay = s.limiter.delay(&username);
@@ -116,10 +92,7 @@ pub async fn submit(
         Err(e) => return super::error_page(e.into(), None),
     };
     let ok = match &user {
-        Some(u) if !u.disabled => u
-            .password_hash
-            .as_deref()
-            .is_some_and(|h| auth::verify_password(&f.password, h)),
+        Some(u) if !u.disabled => u.password_hash.as_deref().is_some_and(|h| auth::verify_password(&f.password, h)),
         _ => {
             // Spend the same time on unknown users so that names cannot be probed by timing.
             let _ = auth::verify_password(&f.password, DUMMY_HASH);
@@ -129,45 +102,28 @@ pub async fn submit(
     let Some(user) = user.filter(|_| ok) else {
         s.limiter.failed(&username);
         tracing::info!("failed login");
-        return fail(
-            StatusCode::UNAUTHORIZED,
-            "Fel användarnamn eller lösenord.",
-            random_token(),
-        );
+        return fail(StatusCode::UNAUTHORIZED, "Fel användarnamn eller lösenord.", random_token());
     };
     s.limiter.succeeded(&username);
     let sid = random_token();
     let csrf = random_token();
     let now = auth::now();
     let expires = now + chrono::Duration::hours(s.config.session_hours);
-    let actor = Actor {
-        user_id: Some(user.id),
-        username: user.username.clone(),
-        at: now,
-    };
-    if let Err(e) =
-        s.db.create_session(&actor, user.id, &sha256_hex(&sid), &csrf, expires)
-            .await
-    {
+    let actor = Actor { user_id: Some(user.id), username: user.username.clone(), at: now };
+    if let Err(e) = s.db.create_session(&actor, user.id, &sha256_hex(&sid), &csrf, expires).await {
         return super::error_page(e.into(), None);
     }
-    let cookie = set_cookie(
-        SESSION_COOKIE,
-        &sid,
-        s.config.session_hours * 3600,
-        s.config.secure_cookies,
-    );
+    let cookie = set_cookie(SESSION_COOKIE, &sid, s.config.session_hours * 3600, s.config.secure_cookies);
     let clear = set_cookie(LOGIN_CSRF_COOKIE, "", 0, s.config.secure_cookies);
     let mut res = Redirect::to(&safe_next(Some(&f.next))).into_response();
-    res.headers_mut()
-        .append(header::SET_COOKIE, cookie.parse().expect("cookie header"));
-    res.headers_mut()
-        .append(header::SET_COOKIE, clear.parse().expect("cookie header"));
+    res.headers_mut().append(header::SET_COOKIE, cookie.parse().expect("cookie header"));
+    res.headers_mut().append(header::SET_COOKIE, clear.parse().expect("cookie header"));
     res
 }
 
 /// A valid Argon2 hash of a random string, to equalise timing for unknown users.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$9hVnHPkoOChQOgvGZjC8hIdj+wyhS3tN8eM0WDXs8r8";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$9hVnHPkoOChQOgvGZjC8hIdj+wyhS3tN8eM0WDXs8r8";
 
 #[derive(Deserialize)]
 pub struct Empty {}
@@ -181,9 +137,7 @@ pub async fn logout(State(s): State<AppState>, CsrfForm(user, _): CsrfForm<Empty
     let mut res = Redirect::to("/login").into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
-        set_cookie(SESSION_COOKIE, "", 0, s.config.secure_cookies)
-            .parse()
-            .expect("cookie"),
+        set_cookie(SESSION_COOKIE, "", 0, s.config.secure_cookies).parse().expect("cookie"),
     );
     res
 }

@@ -18,6 +18,7 @@ use tryggve_core::access::Action;
 use tryggve_core::meeting::Meeting;
 use tryggve_core::priority::Priority;
 use tryggve_core::register::{Area, Council, Organisation, Person, User};
+use tryggve_core::situation::Incident;
 use tryggve_core::workdoc::{Collaboration, Measure};
 
 mod admin;
@@ -72,6 +73,7 @@ impl Layout {
         let mut v = vec![
             ("/", "Översikt"),
             (Collaboration::PATH, "Platssamverkan"),
+            (Incident::PATH, "Händelser"),
             (Priority::PATH, "Prioriteringar"),
             (Meeting::PATH, "Möten"),
             (Organisation::PATH, "Organisationer"),
@@ -79,11 +81,7 @@ impl Layout {
             (Area::PATH, "Områden"),
         ];
         if self.user.as_ref().is_some_and(|u| u.is_admin) {
-            v.extend([
-                (User::PATH, "Användare"),
-                (Council::PATH, "Råd"),
-                ("/admin/logg", "Logg"),
-            ]);
+            v.extend([(User::PATH, "Användare"), (Council::PATH, "Råd"), ("/admin/logg", "Logg")]);
         }
         v
     }
@@ -102,23 +100,12 @@ pub fn error_page(e: AppError, user: Option<&CurrentUser>) -> Response {
     let status = e.status();
     let layout = Layout {
         title: "Fel".into(),
-        user: user.map(|u| UserInfo {
-            username: u.user.username.clone(),
-            role: u.user.role.label(),
-            is_admin: false,
-        }),
+        user: user.map(|u| UserInfo { username: u.user.username.clone(), role: u.user.role.label(), is_admin: false }),
         csrf: user.and_then(|u| u.csrf.clone()).unwrap_or_default(),
         demo: false,
         section: "",
     };
-    (
-        status,
-        ErrorPage {
-            layout,
-            message: e.message(),
-        },
-    )
-        .into_response()
+    (status, ErrorPage { layout, message: e.message() }).into_response()
 }
 
 pub async fn not_found(crate::auth::MaybeUser(user): crate::auth::MaybeUser) -> Response {
@@ -127,10 +114,7 @@ pub async fn not_found(crate::auth::MaybeUser(user): crate::auth::MaybeUser) -> 
 
 pub async fn static_file(Path(file): Path<String>) -> Response {
     match file.as_str() {
-        "style.css" => (
-            [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
-            include_str!("../../static/style.css"),
-        )
+        "style.css" => ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../../static/style.css"))
             .into_response(),
         _ => StatusCode::NOT_FOUND.into_response(),
     }
@@ -151,6 +135,7 @@ pub(crate) fn routes() -> Router<AppState> {
     let r = crud::<Collaboration>(r, false);
     let r = crud::<Measure>(r, false);
     let r = crud::<Priority>(r, false);
+    let r = crud::<Incident>(r, true);
     crud::<Meeting>(r, false)
 }
 
@@ -160,15 +145,8 @@ fn crud<T: Resource>(r: Router<AppState>, detail_is_edit: bool) -> Router<AppSta
     let r = r
         .route(T::PATH, get(list::<T>).post(create::<T>))
         .route(&format!("{}/ny", T::PATH), get(new::<T>))
-        .route(
-            &format!("{}/{{id}}/redigera", T::PATH),
-            get(edit::<T>).post(update::<T>),
-        );
-    if detail_is_edit {
-        r.route(&format!("{}/{{id}}", T::PATH), get(edit::<T>))
-    } else {
-        r
-    }
+        .route(&format!("{}/{{id}}/redigera", T::PATH), get(edit::<T>).post(update::<T>));
+    if detail_is_edit { r.route(&format!("{}/{{id}}", T::PATH), get(edit::<T>)) } else { r }
 }
 
 #[derive(Template, WebTemplate)]
@@ -188,18 +166,13 @@ async fn list<T: Resource>(State(s): State<AppState>, user: CurrentUser) -> Resp
         }
         let lk = Lookups::load(&s.db).await?;
         let records = T::list(&s.db, &user.viewer()).await?;
-        let rows = records
-            .iter()
-            .map(|r| (format!("{}/{}", T::PATH, r.id()), r.row(&lk)))
-            .collect();
+        let rows = records.iter().map(|r| (format!("{}/{}", T::PATH, r.id()), r.row(&lk))).collect();
         Ok(ListPage {
             layout: Layout::new(&s, Some(&user), T::TITLE, T::PATH),
             heading: T::TITLE,
             columns: T::columns(),
             rows,
-            new_href: user
-                .may(T::write_action())
-                .then(|| format!("{}/ny", T::PATH)),
+            new_href: user.may(T::write_action()).then(|| format!("{}/ny", T::PATH)),
         }
         .into_response())
     }
@@ -233,23 +206,23 @@ impl FormPage {
 async fn new<T: Resource>(
     State(s): State<AppState>,
     user: CurrentUser,
+    uri: axum::http::Uri,
     prefill: Result<axum::extract::Query<T::Input>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let result: Result<Response, AppError> = async {
         user.require(T::write_action())?;
         let lk = Lookups::load(&s.db).await?;
-        let input = prefill.map(|q| q.0).unwrap_or_default();
+        let input = match prefill {
+            Ok(q) if uri_has_query(&uri) => q.0,
+            _ => T::defaults(&lk, &user),
+        };
         Ok(form_page::<T>(&s, &user, &lk, None, &input, None, None).into_response())
     }
     .await;
     result.unwrap_or_else(|e| error_page(e, Some(&user)))
 }
 
-async fn edit<T: Resource>(
-    State(s): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-) -> Response {
+async fn edit<T: Resource>(State(s): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Response {
     let result: Result<Response, AppError> = async {
         if let Some(a) = T::read_action() {
             user.require(a)?;
@@ -257,19 +230,14 @@ async fn edit<T: Resource>(
         let id: T::Id = id.parse().map_err(|_| AppError::NotFound)?;
         let lk = Lookups::load(&s.db).await?;
         let record = T::get(&s.db, &user.viewer(), id).await?;
-        Ok(form_page::<T>(
-            &s,
-            &user,
-            &lk,
-            Some(&record),
-            &record.to_input(&lk),
-            None,
-            None,
-        )
-        .into_response())
+        Ok(form_page::<T>(&s, &user, &lk, Some(&record), &record.to_input(&lk), None, None).into_response())
     }
     .await;
     result.unwrap_or_else(|e| error_page(e, Some(&user)))
+}
+
+fn uri_has_query(uri: &axum::http::Uri) -> bool {
+    uri.query().is_some_and(|q| !q.is_empty())
 }
 
 fn form_page<T: Resource>(
@@ -282,20 +250,14 @@ fn form_page<T: Resource>(
     conflict: Option<&T>,
 ) -> FormPage {
     let mut fields = T::fields(input, lk);
-    let general_errors = errors
-        .map(|e| attach_errors(&mut fields, e))
-        .unwrap_or_default();
+    let general_errors = errors.map(|e| attach_errors(&mut fields, e)).unwrap_or_default();
     let (heading, action, back) = match existing {
         Some(r) => (
             format!("Redigera {}: {}", T::SINGULAR, r.label()),
             format!("{}/{}/redigera", T::PATH, r.id()),
             format!("{}/{}", T::PATH, r.id()),
         ),
-        None => (
-            format!("Ny {}", T::SINGULAR),
-            T::PATH.to_owned(),
-            T::PATH.to_owned(),
-        ),
+        None => (format!("Ny {}", T::SINGULAR), T::PATH.to_owned(), T::PATH.to_owned()),
     };
     FormPage {
         layout: Layout::new(s, Some(user), heading.clone(), T::PATH),
@@ -313,10 +275,7 @@ fn form_page<T: Resource>(
     }
 }
 
-async fn create<T: Resource>(
-    State(s): State<AppState>,
-    CsrfForm(user, input): CsrfForm<T::Input>,
-) -> Response {
+async fn create<T: Resource>(State(s): State<AppState>, CsrfForm(user, input): CsrfForm<T::Input>) -> Response {
     let result: Result<Response, AppError> = async {
         user.require(T::write_action())?;
         let lk = Lookups::load(&s.db).await?;

@@ -33,11 +33,7 @@ pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
 
 /// Splits free text into paragraphs at blank lines (templates render each as `<p>`).
 pub fn paragraphs(s: &str) -> Vec<String> {
-    s.split("\n\n")
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(str::to_owned)
-        .collect()
+    s.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect()
 }
 
 /// A row of a working-document table as displayed.
@@ -70,11 +66,7 @@ fn parse_id<T: std::str::FromStr>(s: &str) -> Result<T, AppError> {
     s.parse().map_err(|_| AppError::NotFound)
 }
 
-async fn collaboration(
-    State(s): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-) -> Response {
+async fn collaboration(State(s): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Response {
     let result: Result<Response, AppError> = async {
         let viewer = user.viewer();
         let c = s.db.collaboration(&viewer, parse_id(&id)?).await?;
@@ -93,11 +85,7 @@ async fn collaboration(
                 rows: measures
                     .iter()
                     .filter(|m| m.kind == *k)
-                    .map(|m| Row {
-                        measure: m.clone(),
-                        place: lk.area_name(m.place_id),
-                        status: m.status.label(),
-                    })
+                    .map(|m| Row { measure: m.clone(), place: lk.area_name(m.place_id), status: m.status.label() })
                     .collect(),
             })
             .collect();
@@ -165,14 +153,9 @@ pub fn check_follow_up(
     if body.as_deref() == Some("") {
         e.add("text", "Skriv vad som hänt.");
     }
-    let new_status = if i.new_status.trim().is_empty() {
-        None
-    } else {
-        e.check("new_status", MeasureStatus::parse(&i.new_status))
-    };
-    let version = e
-        .check("version", crate::form::version(&i.version))
-        .unwrap_or(0);
+    let new_status =
+        if i.new_status.trim().is_empty() { None } else { e.check("new_status", MeasureStatus::parse(&i.new_status)) };
+    let version = e.check("version", crate::form::version(&i.version)).unwrap_or(0);
     e.into_result(|| {
         (
             FollowUp {
@@ -203,13 +186,10 @@ async fn measure_page(
     let lk = Lookups::load(&s.db).await?;
     let mut history = s.db.follow_ups(&viewer, Some(m.id)).await?;
     history.reverse();
-    let responsible = [
-        lk.org_name(m.responsible_org_id),
-        lk.person_name(m.responsible_person_id),
-    ]
-    .into_iter()
-    .filter(|x| !x.is_empty())
-    .collect();
+    let responsible = [lk.org_name(m.responsible_org_id), lk.person_name(m.responsible_person_id)]
+        .into_iter()
+        .filter(|x| !x.is_empty())
+        .collect();
     let form = form.unwrap_or_else(|| FollowUpInput {
         date: crate::auth::now().date().format("%Y-%m-%d").to_string(),
         version: m.version.to_string(),
@@ -218,47 +198,29 @@ async fn measure_page(
     Ok(MeasurePage {
         layout: Layout::new(s, Some(user), m.label(), Collaboration::PATH),
         place: lk.area_name(m.place_id),
-        participants: m
-            .participant_ids
-            .iter()
-            .map(|o| lk.org_name(Some(*o)))
-            .collect(),
+        participants: m.participant_ids.iter().map(|o| lk.org_name(Some(*o))).collect(),
         responsible,
         history,
         can_edit: user.may(Action::EditWorkingDocuments),
         can_follow_up: user.may(Action::AddFollowUp),
         form,
         errors,
-        statuses: MeasureStatus::ALL
-            .iter()
-            .map(|s| (s.as_str(), s.label()))
-            .collect(),
+        statuses: MeasureStatus::ALL.iter().map(|s| (s.as_str(), s.label())).collect(),
         collaboration,
         m,
     })
 }
 
 async fn measure(State(s): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Response {
-    let result: Result<Response, AppError> = async {
-        Ok(
-            measure_page(&s, &user, parse_id(&id)?, None, FieldErrors::new())
-                .await?
-                .into_response(),
-        )
-    }
-    .await;
+    let result: Result<Response, AppError> =
+        async { Ok(measure_page(&s, &user, parse_id(&id)?, None, FieldErrors::new()).await?.into_response()) }.await;
     result.unwrap_or_else(|e| error_page(e, Some(&user)))
 }
 
 /// The signature on a follow-up: the user's name in the register, else the user name.
 pub async fn author_name(s: &AppState, user: &CurrentUser) -> Result<String, AppError> {
     Ok(match user.user.person_id {
-        Some(p) => {
-            s.db.person(p)
-                .await
-                .map(|p| p.name)
-                .unwrap_or_else(|_| user.user.username.clone())
-        }
+        Some(p) => s.db.person(p).await.map(|p| p.name).unwrap_or_else(|_| user.user.username.clone()),
         None => user.user.username.clone(),
     })
 }
@@ -306,11 +268,7 @@ pub struct PriorityPage {
     can_edit: bool,
 }
 
-async fn priority(
-    State(s): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-) -> Response {
+async fn priority(State(s): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Response {
     let result: Result<Response, AppError> = async {
         let p = s.db.priority(&user.viewer(), parse_id(&id)?).await?;
         Ok(PriorityPage {
@@ -345,15 +303,7 @@ pub struct MeetingPage {
 /// "Fredagen den 17 september 2021 kl. 09.00-11.00", as the minutes write it.
 pub fn swedish_when(m: &Meeting) -> String {
     use chrono::Datelike;
-    const DAYS: [&str; 7] = [
-        "Måndagen",
-        "Tisdagen",
-        "Onsdagen",
-        "Torsdagen",
-        "Fredagen",
-        "Lördagen",
-        "Söndagen",
-    ];
+    const DAYS: [&str; 7] = ["Måndagen", "Tisdagen", "Onsdagen", "Torsdagen", "Fredagen", "Lördagen", "Söndagen"];
     const MONTHS: [&str; 12] = [
         "januari",
         "februari",
@@ -391,10 +341,7 @@ async fn meeting(State(s): State<AppState>, user: CurrentUser, Path(id): Path<St
         let attendees = m
             .attendees
             .iter()
-            .map(|a| AttendeeRow {
-                name: lk.person_name(Some(a.person_id)),
-                title: a.title.clone(),
-            })
+            .map(|a| AttendeeRow { name: lk.person_name(Some(a.person_id)), title: a.title.clone() })
             .collect();
         let contact = match m.contact_person_id {
             Some(p) => Some(s.db.person(p).await?),
@@ -444,9 +391,6 @@ mod tests {
             restricted_to: vec![],
             version: 1,
         };
-        assert_eq!(
-            swedish_when(&m),
-            "Fredagen den 17 september 2021 kl. 09.00-11.00"
-        );
+        assert_eq!(swedish_when(&m), "Fredagen den 17 september 2021 kl. 09.00-11.00");
     }
 }

@@ -34,45 +34,28 @@ pub fn parse_starting_points(s: &str) -> Vec<StartingPoint> {
         .into_iter()
         .map(|lines| StartingPoint {
             heading: lines[0].trim().to_owned(),
-            items: lines[1..]
-                .iter()
-                .map(|l| {
-                    l.trim()
-                        .trim_start_matches(['-', '▫', '•'])
-                        .trim()
-                        .to_owned()
-                })
-                .collect(),
+            items: lines[1..].iter().map(|l| l.trim().trim_start_matches(['-', '▫', '•']).trim().to_owned()).collect(),
         })
         .collect()
 }
 
 /// Methods as text: each block starts with `## Title`, the rest is its body.
 pub fn methods_text(m: &[Method]) -> String {
-    m.iter()
-        .map(|m| format!("## {}\n{}", m.title, m.body))
-        .collect::<Vec<_>>()
-        .join("\n\n")
+    m.iter().map(|m| format!("## {}\n{}", m.title, m.body)).collect::<Vec<_>>().join("\n\n")
 }
 
 pub fn parse_methods(s: &str) -> Vec<Method> {
     let mut out: Vec<Method> = vec![];
     for line in s.replace("\r\n", "\n").lines() {
         if let Some(t) = line.strip_prefix("## ") {
-            out.push(Method {
-                title: t.trim().to_owned(),
-                body: String::new(),
-            });
+            out.push(Method { title: t.trim().to_owned(), body: String::new() });
         } else if let Some(m) = out.last_mut() {
             if !m.body.is_empty() || !line.trim().is_empty() {
                 m.body.push_str(line);
                 m.body.push('\n');
             }
         } else if !line.trim().is_empty() {
-            out.push(Method {
-                title: line.trim().to_owned(),
-                body: String::new(),
-            });
+            out.push(Method { title: line.trim().to_owned(), body: String::new() });
         }
     }
     for m in &mut out {
@@ -177,13 +160,9 @@ impl Resource for Priority {
         let title = e.check("title", text::required_line(&i.title, MAX_LINE));
         let summary = e.check("summary", text::free_text(&i.summary, MAX_TEXT));
         let plan_title = e.check("plan_title", text::optional_line(&i.plan_title, MAX_LINE));
-        let sp = e.check(
-            "starting_points",
-            text::free_text(&i.starting_points, MAX_TEXT),
-        );
+        let sp = e.check("starting_points", text::free_text(&i.starting_points, MAX_TEXT));
         let me = e.check("methods", text::free_text(&i.methods, MAX_TEXT * 2));
-        let (classification, restricted_to) =
-            check_classification(&mut e, lk, &i.classification, &i.restricted_to);
+        let (classification, restricted_to) = check_classification(&mut e, lk, &i.classification, &i.restricted_to);
         let version = parse_version(&mut e, existing.is_some(), &i.version);
         e.into_result(|| Priority {
             id: existing.map_or(PriorityId(0), |x| x.id),
@@ -220,11 +199,7 @@ impl Resource for Priority {
         &["Rubrik", "Råd", "Klassning"]
     }
     fn row(&self, lk: &Lookups) -> Vec<String> {
-        vec![
-            self.title.clone(),
-            lk.council_name(self.council_id),
-            self.classification.label().into(),
-        ]
+        vec![self.title.clone(), lk.council_name(self.council_id), self.classification.label().into()]
     }
 }
 
@@ -296,26 +271,12 @@ impl Resource for Meeting {
             body: self.body.clone(),
             date: self.starts_at.format("%Y-%m-%d").to_string(),
             start_time: self.starts_at.format("%H:%M").to_string(),
-            end_time: self
-                .ends_at
-                .map(|t| t.format("%H:%M").to_string())
-                .unwrap_or_default(),
+            end_time: self.ends_at.map(|t| t.format("%H:%M").to_string()).unwrap_or_default(),
             location: self.location.clone(),
-            online: if self.online {
-                "on".into()
-            } else {
-                String::new()
-            },
+            online: if self.online { "on".into() } else { String::new() },
             opening: self.opening.clone(),
-            contact_person_id: self
-                .contact_person_id
-                .map(|p| p.to_string())
-                .unwrap_or_default(),
-            attendee_ids: self
-                .attendees
-                .iter()
-                .map(|a| a.person_id.to_string())
-                .collect(),
+            contact_person_id: self.contact_person_id.map(|p| p.to_string()).unwrap_or_default(),
+            attendee_ids: self.attendees.iter().map(|a| a.person_id.to_string()).collect(),
             classification: self.classification.as_str().into(),
             restricted_to: self.restricted_to.iter().map(|o| o.to_string()).collect(),
             version: self.version.to_string(),
@@ -332,11 +293,7 @@ impl Resource for Meeting {
         let body = e.check("body", text::required_line(&i.body, MAX_LINE));
         let date = e.check("date", text::date(&i.date));
         let start = e.check("start_time", text::time(&i.start_time));
-        let end = if i.end_time.trim().is_empty() {
-            None
-        } else {
-            e.check("end_time", text::time(&i.end_time))
-        };
+        let end = if i.end_time.trim().is_empty() { None } else { e.check("end_time", text::time(&i.end_time)) };
         if let (Some(s), Some(t)) = (start, end)
             && t <= s
         {
@@ -352,21 +309,12 @@ impl Resource for Meeting {
                 let title = existing
                     .and_then(|m| m.attendees.iter().find(|x| x.person_id == pid))
                     .map(|x| x.title.clone())
-                    .or_else(|| {
-                        lk.people
-                            .iter()
-                            .find(|p| p.id == pid)
-                            .map(|p| p.title.clone())
-                    })
+                    .or_else(|| lk.people.iter().find(|p| p.id == pid).map(|p| p.title.clone()))
                     .unwrap_or_default();
-                attendees.push(Attendee {
-                    person_id: pid,
-                    title,
-                });
+                attendees.push(Attendee { person_id: pid, title });
             }
         }
-        let (classification, restricted_to) =
-            check_classification(&mut e, lk, &i.classification, &i.restricted_to);
+        let (classification, restricted_to) = check_classification(&mut e, lk, &i.classification, &i.restricted_to);
         let version = parse_version(&mut e, existing.is_some(), &i.version);
         e.into_result(|| {
             let day = date.unwrap_or_default();
@@ -393,27 +341,15 @@ impl Resource for Meeting {
         people.extend(lk.person_options());
         let [c, r] = classification_fields(&i.classification, &i.restricted_to, lk);
         vec![
-            Field::new("council_id", "Råd", "select", &i.council_id)
-                .options(lk.council_options())
-                .required(),
+            Field::new("council_id", "Råd", "select", &i.council_id).options(lk.council_options()).required(),
             Field::new("body", "Mötets namn eller grupp", "text", &i.body).required(),
-            Field::new("date", "Datum", "date", &i.date)
-                .required()
-                .hint("ÅÅÅÅ-MM-DD"),
-            Field::new("start_time", "Börjar", "time", &i.start_time)
-                .required()
-                .hint("TT:MM"),
+            Field::new("date", "Datum", "date", &i.date).required().hint("ÅÅÅÅ-MM-DD"),
+            Field::new("start_time", "Börjar", "time", &i.start_time).required().hint("TT:MM"),
             Field::new("end_time", "Slutar", "time", &i.end_time).hint("TT:MM"),
             Field::new("location", "Plats eller länk", "text", &i.location),
             Field::new("online", "Digitalt möte", "checkbox", &i.online),
             Field::new("opening", "Öppnande", "textarea", &i.opening),
-            Field::new(
-                "contact_person_id",
-                "Kontaktperson",
-                "select",
-                &i.contact_person_id,
-            )
-            .options(people),
+            Field::new("contact_person_id", "Kontaktperson", "select", &i.contact_person_id).options(people),
             Field::new("attendee_ids", "Närvarande", "checkboxes", "")
                 .options(lk.person_options())
                 .values(&i.attendee_ids),
@@ -447,25 +383,13 @@ mod tests {
     #[test]
     fn starting_points_and_methods_round_trip_through_their_text_form() {
         let sp = vec![
-            StartingPoint {
-                heading: "Civilsamhället".into(),
-                items: vec!["Samverkan mellan myndigheter".into()],
-            },
-            StartingPoint {
-                heading: "Skola".into(),
-                items: vec!["a".into(), "b".into()],
-            },
+            StartingPoint { heading: "Civilsamhället".into(), items: vec!["Samverkan mellan myndigheter".into()] },
+            StartingPoint { heading: "Skola".into(), items: vec!["a".into(), "b".into()] },
         ];
         assert_eq!(parse_starting_points(&starting_points_text(&sp)), sp);
         let m = vec![
-            Method {
-                title: "SSPF".into(),
-                body: "Mötesformen följs upp.\n\n- punkt".into(),
-            },
-            Method {
-                title: "MVP".into(),
-                body: String::new(),
-            },
+            Method { title: "SSPF".into(), body: "Mötesformen följs upp.\n\n- punkt".into() },
+            Method { title: "MVP".into(), body: String::new() },
         ];
         assert_eq!(parse_methods(&methods_text(&m)), m);
     }

@@ -17,6 +17,7 @@ use tryggve_db::{Actor, Db, Result as DbResult};
 
 mod meetings;
 mod register;
+mod situation;
 mod workdoc;
 
 /// A record type the generic handlers can serve.
@@ -49,26 +50,18 @@ pub trait Resource: Serialize + Clone + Send + Sync + Sized + 'static {
 
     fn list(db: &Db, viewer: &Viewer) -> impl Future<Output = DbResult<Vec<Self>>> + Send;
     fn get(db: &Db, viewer: &Viewer, id: Self::Id) -> impl Future<Output = DbResult<Self>> + Send;
-    fn create(
-        db: &Db,
-        actor: &Actor,
-        record: &Self,
-    ) -> impl Future<Output = DbResult<Self::Id>> + Send;
-    fn update(
-        db: &Db,
-        actor: &Actor,
-        viewer: &Viewer,
-        record: &Self,
-    ) -> impl Future<Output = DbResult<()>> + Send;
+    fn create(db: &Db, actor: &Actor, record: &Self) -> impl Future<Output = DbResult<Self::Id>> + Send;
+    fn update(db: &Db, actor: &Actor, viewer: &Viewer, record: &Self) -> impl Future<Output = DbResult<()>> + Send;
 
     /// Checks references the register cannot (e.g. that a measure's
     /// collaboration is one the viewer may see).
-    fn check_refs(
-        _db: &Db,
-        _viewer: &Viewer,
-        _record: &Self,
-    ) -> impl Future<Output = DbResult<FieldErrors>> + Send {
+    fn check_refs(_db: &Db, _viewer: &Viewer, _record: &Self) -> impl Future<Output = DbResult<FieldErrors>> + Send {
         async { Ok(FieldErrors::new()) }
+    }
+
+    /// The input of an empty "new" form.
+    fn defaults(_lk: &Lookups, _user: &CurrentUser) -> Self::Input {
+        Self::Input::default()
     }
 
     /// The input that would recreate this record (to fill an edit form).
@@ -96,6 +89,7 @@ pub struct Lookups {
     pub people: Vec<Person>,
     pub areas: Vec<Area>,
     pub councils: Vec<Council>,
+    pub categories: Vec<tryggve_core::situation::IncidentCategory>,
 }
 
 impl Lookups {
@@ -105,88 +99,53 @@ impl Lookups {
             people: db.people().await?,
             areas: db.areas().await?,
             councils: db.councils().await?,
+            categories: db.categories().await?,
         })
     }
 
     pub fn org_name(&self, id: Option<tryggve_core::OrgId>) -> String {
-        id.and_then(|id| self.organisations.iter().find(|o| o.id == id))
-            .map(|o| o.name.clone())
-            .unwrap_or_default()
+        id.and_then(|id| self.organisations.iter().find(|o| o.id == id)).map(|o| o.name.clone()).unwrap_or_default()
     }
 
     pub fn person_name(&self, id: Option<tryggve_core::PersonId>) -> String {
-        id.and_then(|id| self.people.iter().find(|p| p.id == id))
-            .map(|p| p.name.clone())
-            .unwrap_or_default()
+        id.and_then(|id| self.people.iter().find(|p| p.id == id)).map(|p| p.name.clone()).unwrap_or_default()
     }
 
     pub fn area_name(&self, id: Option<tryggve_core::AreaId>) -> String {
-        id.and_then(|id| self.areas.iter().find(|a| a.id == id))
-            .map(|a| a.name.clone())
-            .unwrap_or_default()
+        id.and_then(|id| self.areas.iter().find(|a| a.id == id)).map(|a| a.name.clone()).unwrap_or_default()
     }
 
     pub fn council_name(&self, id: tryggve_core::CouncilId) -> String {
-        self.councils
-            .iter()
-            .find(|c| c.id == id)
-            .map(|c| c.name.clone())
-            .unwrap_or_default()
+        self.councils.iter().find(|c| c.id == id).map(|c| c.name.clone()).unwrap_or_default()
     }
 
     pub fn org_options(&self) -> Vec<(String, String)> {
-        self.organisations
-            .iter()
-            .map(|o| (o.id.to_string(), o.name.clone()))
-            .collect()
+        self.organisations.iter().map(|o| (o.id.to_string(), o.name.clone())).collect()
     }
 
     pub fn person_options(&self) -> Vec<(String, String)> {
         self.people
             .iter()
             .map(|p| {
-                (
-                    p.id.to_string(),
-                    if p.title.is_empty() {
-                        p.name.clone()
-                    } else {
-                        format!("{}, {}", p.name, p.title)
-                    },
-                )
+                (p.id.to_string(), if p.title.is_empty() { p.name.clone() } else { format!("{}, {}", p.name, p.title) })
             })
             .collect()
     }
 
-    pub fn area_options(
-        &self,
-        kinds: &[tryggve_core::register::AreaKind],
-    ) -> Vec<(String, String)> {
+    pub fn area_options(&self, kinds: &[tryggve_core::register::AreaKind]) -> Vec<(String, String)> {
         self.areas
             .iter()
             .filter(|a| kinds.is_empty() || kinds.contains(&a.kind))
-            .map(|a| {
-                (
-                    a.id.to_string(),
-                    format!("{} ({})", a.name, a.kind.label().to_lowercase()),
-                )
-            })
+            .map(|a| (a.id.to_string(), format!("{} ({})", a.name, a.kind.label().to_lowercase())))
             .collect()
     }
 
     pub fn council_options(&self) -> Vec<(String, String)> {
-        self.councils
-            .iter()
-            .map(|c| (c.id.to_string(), c.name.clone()))
-            .collect()
+        self.councils.iter().map(|c| (c.id.to_string(), c.name.clone())).collect()
     }
 
     /// Checks that an optional id names an organisation in the register.
-    pub fn check_org(
-        &self,
-        errors: &mut FieldErrors,
-        field: &str,
-        s: &str,
-    ) -> Option<tryggve_core::OrgId> {
+    pub fn check_org(&self, errors: &mut FieldErrors, field: &str, s: &str) -> Option<tryggve_core::OrgId> {
         let id = errors.check(field, crate::form::opt_id(s))??;
         match self.organisations.iter().find(|o| o.id.0 == id) {
             Some(o) => Some(o.id),
@@ -197,23 +156,11 @@ impl Lookups {
         }
     }
 
-    pub fn check_orgs(
-        &self,
-        errors: &mut FieldErrors,
-        field: &str,
-        list: &[String],
-    ) -> Vec<tryggve_core::OrgId> {
-        list.iter()
-            .filter_map(|s| self.check_org(errors, field, s))
-            .collect()
+    pub fn check_orgs(&self, errors: &mut FieldErrors, field: &str, list: &[String]) -> Vec<tryggve_core::OrgId> {
+        list.iter().filter_map(|s| self.check_org(errors, field, s)).collect()
     }
 
-    pub fn check_person(
-        &self,
-        errors: &mut FieldErrors,
-        field: &str,
-        s: &str,
-    ) -> Option<tryggve_core::PersonId> {
+    pub fn check_person(&self, errors: &mut FieldErrors, field: &str, s: &str) -> Option<tryggve_core::PersonId> {
         let id = errors.check(field, crate::form::opt_id(s))??;
         match self.people.iter().find(|p| p.id.0 == id) {
             Some(p) => Some(p.id),
@@ -224,12 +171,7 @@ impl Lookups {
         }
     }
 
-    pub fn check_area(
-        &self,
-        errors: &mut FieldErrors,
-        field: &str,
-        s: &str,
-    ) -> Option<tryggve_core::AreaId> {
+    pub fn check_area(&self, errors: &mut FieldErrors, field: &str, s: &str) -> Option<tryggve_core::AreaId> {
         let id = errors.check(field, crate::form::opt_id(s))??;
         match self.areas.iter().find(|a| a.id.0 == id) {
             Some(a) => Some(a.id),
@@ -240,12 +182,7 @@ impl Lookups {
         }
     }
 
-    pub fn check_council(
-        &self,
-        errors: &mut FieldErrors,
-        field: &str,
-        s: &str,
-    ) -> Option<tryggve_core::CouncilId> {
+    pub fn check_council(&self, errors: &mut FieldErrors, field: &str, s: &str) -> Option<tryggve_core::CouncilId> {
         let id = errors.check(field, crate::form::opt_id(s))?;
         match id.and_then(|id| self.councils.iter().find(|c| c.id.0 == id)) {
             Some(c) => Some(c.id),
@@ -259,10 +196,7 @@ impl Lookups {
 
 /// Options for a classification picker.
 pub fn classification_options() -> Vec<(String, String)> {
-    tryggve_core::Classification::ALL
-        .iter()
-        .map(|c| (c.as_str().to_owned(), c.label().to_owned()))
-        .collect()
+    tryggve_core::Classification::ALL.iter().map(|c| (c.as_str().to_owned(), c.label().to_owned())).collect()
 }
 
 /// Options for an enum with codes and Swedish labels.
@@ -271,20 +205,12 @@ pub fn enum_options<T: Copy>(
     code: fn(T) -> &'static str,
     label: fn(T) -> &'static str,
 ) -> Vec<(String, String)> {
-    all.iter()
-        .map(|v| (code(*v).to_owned(), label(*v).to_owned()))
-        .collect()
+    all.iter().map(|v| (code(*v).to_owned(), label(*v).to_owned())).collect()
 }
 
 /// The version of an existing record, or 0 for a new one.
 pub fn parse_version(errors: &mut FieldErrors, existing: bool, s: &str) -> i64 {
-    if existing {
-        errors
-            .check("version", crate::form::version(s))
-            .unwrap_or(0)
-    } else {
-        1
-    }
+    if existing { errors.check("version", crate::form::version(s)).unwrap_or(0) } else { 1 }
 }
 
 pub use register::{check_password, check_username};

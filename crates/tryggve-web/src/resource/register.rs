@@ -110,11 +110,7 @@ impl Resource for Organisation {
         &["Namn", "Typ", "Andra namn"]
     }
     fn row(&self, _: &Lookups) -> Vec<String> {
-        vec![
-            self.name.clone(),
-            self.kind.label().into(),
-            self.aliases.join(", "),
-        ]
+        vec![self.name.clone(), self.kind.label().into(), self.aliases.join(", ")]
     }
 }
 
@@ -172,10 +168,7 @@ impl Resource for Person {
         PersonInput {
             name: self.name.clone(),
             title: self.title.clone(),
-            organisation_id: self
-                .organisation_id
-                .map(|o| o.to_string())
-                .unwrap_or_default(),
+            organisation_id: self.organisation_id.map(|o| o.to_string()).unwrap_or_default(),
             email: self.email.clone(),
             phone: self.phone.clone(),
             aliases: self.aliases.clone(),
@@ -219,22 +212,10 @@ impl Resource for Person {
         vec![
             Field::new("name", "Namn", "text", &i.name).required(),
             Field::new("title", "Titel eller roll", "text", &i.title),
-            Field::new(
-                "organisation_id",
-                "Organisation",
-                "select",
-                &i.organisation_id,
-            )
-            .options(orgs),
+            Field::new("organisation_id", "Organisation", "select", &i.organisation_id).options(orgs),
             Field::new("email", "E-post i tjänsten", "text", &i.email),
             Field::new("phone", "Telefon i tjänsten", "text", &i.phone),
-            Field::new(
-                "aliases",
-                "Andra stavningar",
-                "textarea",
-                &i.aliases.join("\n"),
-            )
-            .hint("En per rad."),
+            Field::new("aliases", "Andra stavningar", "textarea", &i.aliases.join("\n")).hint("En per rad."),
         ]
     }
     fn input_version(i: &PersonInput) -> &str {
@@ -244,11 +225,7 @@ impl Resource for Person {
         &["Namn", "Titel", "Organisation"]
     }
     fn row(&self, lk: &Lookups) -> Vec<String> {
-        vec![
-            self.name.clone(),
-            self.title.clone(),
-            lk.org_name(self.organisation_id),
-        ]
+        vec![self.name.clone(), self.title.clone(), lk.org_name(self.organisation_id)]
     }
 }
 
@@ -318,47 +295,30 @@ impl Resource for Area {
             parent_id: self.parent_id.map(|p| p.to_string()).unwrap_or_default(),
             population: self.population.map(|p| p.to_string()).unwrap_or_default(),
             aliases: self.aliases.clone(),
-            geometry: self
-                .geometry
-                .as_ref()
-                .map(|g| g.to_string())
-                .unwrap_or_default(),
+            geometry: self.geometry.as_ref().map(|g| g.to_string()).unwrap_or_default(),
             version: self.version.to_string(),
         }
     }
-    fn from_input(
-        i: &AreaInput,
-        existing: Option<&Self>,
-        lk: &Lookups,
-        _: &CurrentUser,
-    ) -> Result<Self, FieldErrors> {
+    fn from_input(i: &AreaInput, existing: Option<&Self>, lk: &Lookups, _: &CurrentUser) -> Result<Self, FieldErrors> {
         let mut e = FieldErrors::new();
         let name = e.check("name", text::required_line(&i.name, MAX_LINE));
         let kind = e.check("kind", AreaKind::parse(&i.kind));
         let parent_id = lk.check_area(&mut e, "parent_id", &i.parent_id);
         if let Some(kind) = kind {
-            let parent_kind = parent_id
-                .and_then(|p| lk.areas.iter().find(|a| a.id == p))
-                .map(|a| a.kind);
+            let parent_kind = parent_id.and_then(|p| lk.areas.iter().find(|a| a.id == p)).map(|a| a.kind);
             match (kind.parent_kind(), parent_kind) {
                 (None, None) => {}
                 (None, Some(_)) => e.add("parent_id", "En kommun har inget överordnat område."),
-                (Some(want), got) if got != Some(want) => e.add(
-                    "parent_id",
-                    format!(
-                        "Välj ett överordnat område av typen {}.",
-                        want.label().to_lowercase()
-                    ),
-                ),
+                (Some(want), got) if got != Some(want) => {
+                    e.add("parent_id", format!("Välj ett överordnat område av typen {}.", want.label().to_lowercase()))
+                }
                 _ => {}
             }
             if existing.is_some_and(|x| Some(x.id) == parent_id) {
                 e.add("parent_id", "Ett område kan inte ligga i sig självt.");
             }
         }
-        let population = e
-            .check("population", text::optional_count(&i.population))
-            .flatten();
+        let population = e.check("population", text::optional_count(&i.population)).flatten();
         let aliases = aliases(&mut e, &i.aliases);
         let geometry = if i.geometry.trim().is_empty() {
             None
@@ -374,11 +334,7 @@ impl Resource for Area {
                 Err(err) => {
                     e.add(
                         "geometry",
-                        format!(
-                            "Geometrin är inte giltig JSON (rad {}, kolumn {}).",
-                            err.line(),
-                            err.column()
-                        ),
+                        format!("Geometrin är inte giltig JSON (rad {}, kolumn {}).", err.line(), err.column()),
                     );
                     None
                 }
@@ -398,38 +354,19 @@ impl Resource for Area {
     }
     fn fields(i: &AreaInput, lk: &Lookups) -> Vec<Field> {
         let mut parents = vec![(String::new(), "(inget)".to_owned())];
-        parents.extend(lk.area_options(&[
-            AreaKind::Municipality,
-            AreaKind::DistrictArea,
-            AreaKind::District,
-        ]));
+        parents.extend(lk.area_options(&[AreaKind::Municipality, AreaKind::DistrictArea, AreaKind::District]));
         vec![
             Field::new("name", "Namn", "text", &i.name).required(),
             Field::new("kind", "Nivå", "select", &i.kind)
-                .options(enum_options(
-                    AreaKind::ALL,
-                    AreaKind::as_str,
-                    AreaKind::label,
-                ))
+                .options(enum_options(AreaKind::ALL, AreaKind::as_str, AreaKind::label))
                 .required(),
             Field::new("parent_id", "Ligger i", "select", &i.parent_id)
                 .options(parents)
                 .hint("Kommun → stadsdelsområde → stadsdel → plats."),
             Field::new("population", "Folkmängd", "number", &i.population),
-            Field::new(
-                "aliases",
-                "Andra namn och stavningar",
-                "textarea",
-                &i.aliases.join("\n"),
-            )
-            .hint("Ett per rad."),
-            Field::new(
-                "geometry",
-                "Geometri (GeoJSON, WGS84)",
-                "textarea",
-                &i.geometry,
-            )
-            .hint("En GeoJSON-geometri: en punkt för en plats, en polygon för en stadsdel."),
+            Field::new("aliases", "Andra namn och stavningar", "textarea", &i.aliases.join("\n")).hint("Ett per rad."),
+            Field::new("geometry", "Geometri (GeoJSON, WGS84)", "textarea", &i.geometry)
+                .hint("En GeoJSON-geometri: en punkt för en plats, en polygon för en stadsdel."),
         ]
     }
     fn input_version(i: &AreaInput) -> &str {
@@ -566,9 +503,7 @@ pub const MIN_PASSWORD: usize = 10;
 /// Checks a user name: letters, digits, `.`, `-` and `_`.
 pub fn check_username(s: &str) -> Result<String, String> {
     let u = text::required_line(s, 64)?;
-    if u.chars()
-        .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '@'))
-    {
+    if u.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '@')) {
         Ok(u)
     } else {
         Err("Användarnamnet får bara innehålla bokstäver, siffror och . - _ @".into())
@@ -629,17 +564,10 @@ impl Resource for User {
         UserInput {
             username: self.username.clone(),
             role: self.role.as_str().into(),
-            organisation_id: self
-                .organisation_id
-                .map(|o| o.to_string())
-                .unwrap_or_default(),
+            organisation_id: self.organisation_id.map(|o| o.to_string()).unwrap_or_default(),
             person_id: self.person_id.map(|p| p.to_string()).unwrap_or_default(),
             councils: self.councils.iter().map(|c| c.to_string()).collect(),
-            disabled: if self.disabled {
-                "on".into()
-            } else {
-                String::new()
-            },
+            disabled: if self.disabled { "on".into() } else { String::new() },
             password: String::new(),
             version: self.version.to_string(),
         }
@@ -658,18 +586,11 @@ impl Resource for User {
         let role = e.check("role", Role::parse(&i.role));
         let organisation_id = lk.check_org(&mut e, "organisation_id", &i.organisation_id);
         let person_id = lk.check_person(&mut e, "person_id", &i.person_id);
-        let councils: Vec<CouncilId> = i
-            .councils
-            .iter()
-            .filter_map(|c| lk.check_council(&mut e, "councils", c))
-            .collect();
+        let councils: Vec<CouncilId> =
+            i.councils.iter().filter_map(|c| lk.check_council(&mut e, "councils", c)).collect();
         let disabled = matches!(i.disabled.as_str(), "on" | "true" | "1");
-        if existing.is_some_and(|x| x.id == user.user.id) && (disabled || role != Some(Role::Admin))
-        {
-            e.add(
-                "role",
-                "Du kan inte ta bort din egen administratörsbehörighet eller stänga av dig själv.",
-            );
+        if existing.is_some_and(|x| x.id == user.user.id) && (disabled || role != Some(Role::Admin)) {
+            e.add("role", "Du kan inte ta bort din egen administratörsbehörighet eller stänga av dig själv.");
         }
         let password_hash = if i.password.is_empty() && existing.is_some() {
             None
@@ -696,27 +617,15 @@ impl Resource for User {
         orgs.extend(lk.org_options());
         let mut people = vec![(String::new(), "(ingen)".to_owned())];
         people.extend(lk.person_options());
-        let roles = Role::ALL
-            .iter()
-            .map(|r| (r.as_str().to_owned(), r.label().to_owned()))
-            .collect();
+        let roles = Role::ALL.iter().map(|r| (r.as_str().to_owned(), r.label().to_owned())).collect();
         vec![
             Field::new("username", "Användarnamn", "text", &i.username).required(),
-            Field::new("role", "Roll", "select", &i.role)
-                .options(roles)
-                .required(),
-            Field::new(
-                "organisation_id",
-                "Organisation",
-                "select",
-                &i.organisation_id,
-            )
-            .options(orgs)
-            .hint("Avgör vilka begränsade uppgifter användaren ser."),
+            Field::new("role", "Roll", "select", &i.role).options(roles).required(),
+            Field::new("organisation_id", "Organisation", "select", &i.organisation_id)
+                .options(orgs)
+                .hint("Avgör vilka begränsade uppgifter användaren ser."),
             Field::new("person_id", "Person i registret", "select", &i.person_id).options(people),
-            Field::new("councils", "Råd", "checkboxes", "")
-                .options(lk.council_options())
-                .values(&i.councils),
+            Field::new("councils", "Råd", "checkboxes", "").options(lk.council_options()).values(&i.councils),
             Field::new("disabled", "Avstängd", "checkbox", &i.disabled),
             Field::new("password", "Nytt lösenord", "password", "")
                 .hint("Minst 10 tecken. Lämna tomt för att behålla det nuvarande."),
@@ -734,11 +643,7 @@ impl Resource for User {
             self.role.label().into(),
             lk.org_name(self.organisation_id),
             lk.person_name(self.person_id),
-            if self.disabled {
-                "Avstängd".into()
-            } else {
-                "Aktiv".into()
-            },
+            if self.disabled { "Avstängd".into() } else { "Aktiv".into() },
         ]
     }
 }

@@ -22,24 +22,13 @@ pub fn check_classification(
     let c = if class.trim().is_empty() {
         Classification::default()
     } else {
-        e.check("classification", Classification::parse(class))
-            .unwrap_or_default()
+        e.check("classification", Classification::parse(class)).unwrap_or_default()
     };
     let orgs = lk.check_orgs(e, "restricted_to", orgs);
     if c == Classification::Restricted && orgs.is_empty() {
-        e.add(
-            "restricted_to",
-            "Välj minst en organisation som får se en begränsad uppgift.",
-        );
+        e.add("restricted_to", "Välj minst en organisation som får se en begränsad uppgift.");
     }
-    (
-        c,
-        if c == Classification::Restricted {
-            orgs
-        } else {
-            vec![]
-        },
-    )
+    (c, if c == Classification::Restricted { orgs } else { vec![] })
 }
 
 pub fn classification_fields(class: &str, orgs: &[String], lk: &Lookups) -> [Field; 2] {
@@ -126,13 +115,8 @@ impl Resource for Collaboration {
         let name = e.check("name", text::required_line(&i.name, MAX_LINE));
         let summary = e.check("summary", text::free_text(&i.summary, 2000));
         let narrative = e.check("narrative", text::free_text(&i.narrative, MAX_TEXT));
-        let place_ids = i
-            .place_ids
-            .iter()
-            .filter_map(|p| lk.check_area(&mut e, "place_ids", p))
-            .collect();
-        let (classification, restricted_to) =
-            check_classification(&mut e, lk, &i.classification, &i.restricted_to);
+        let place_ids = i.place_ids.iter().filter_map(|p| lk.check_area(&mut e, "place_ids", p)).collect();
+        let (classification, restricted_to) = check_classification(&mut e, lk, &i.classification, &i.restricted_to);
         let version = parse_version(&mut e, existing.is_some(), &i.version);
         e.into_result(|| Collaboration {
             id: existing.map_or(CollaborationId(0), |x| x.id),
@@ -149,16 +133,9 @@ impl Resource for Collaboration {
     fn fields(i: &CollaborationInput, lk: &Lookups) -> Vec<Field> {
         let [c, r] = classification_fields(&i.classification, &i.restricted_to, lk);
         vec![
-            Field::new("council_id", "Råd", "select", &i.council_id)
-                .options(lk.council_options())
-                .required(),
+            Field::new("council_id", "Råd", "select", &i.council_id).options(lk.council_options()).required(),
             Field::new("name", "Namn", "text", &i.name).required(),
-            Field::new(
-                "summary",
-                "Kort beskrivning av området och problemen",
-                "textarea",
-                &i.summary,
-            ),
+            Field::new("summary", "Kort beskrivning av området och problemen", "textarea", &i.summary),
             Field::new("narrative", "Lägesbeskrivning", "textarea", &i.narrative)
                 .hint("Vad som hänt och vad som planeras. Stycken skiljs åt med en tom rad."),
             Field::new("place_ids", "Platser och områden", "checkboxes", "")
@@ -175,11 +152,7 @@ impl Resource for Collaboration {
         &["Namn", "Råd", "Klassning"]
     }
     fn row(&self, lk: &Lookups) -> Vec<String> {
-        vec![
-            self.name.clone(),
-            lk.council_name(self.council_id),
-            self.classification.label().into(),
-        ]
+        vec![self.name.clone(), lk.council_name(self.council_id), self.classification.label().into()]
     }
 }
 
@@ -234,11 +207,7 @@ impl Resource for Measure {
         self.version
     }
     fn label(&self) -> String {
-        if self.action.is_empty() {
-            self.problem.clone()
-        } else {
-            self.action.clone()
-        }
+        if self.action.is_empty() { self.problem.clone() } else { self.action.clone() }
     }
     fn write_action() -> Action {
         Action::EditWorkingDocuments
@@ -259,9 +228,7 @@ impl Resource for Measure {
         let mut e = FieldErrors::new();
         match db.collaboration(v, r.collaboration_id).await {
             Ok(_) => {}
-            Err(tryggve_db::DbError::NotFound) => {
-                e.add("collaboration_id", "Okänd platssamverkan.")
-            }
+            Err(tryggve_db::DbError::NotFound) => e.add("collaboration_id", "Okänd platssamverkan."),
             Err(other) => return Err(other),
         }
         Ok(e)
@@ -294,42 +261,30 @@ impl Resource for Measure {
         _: &CurrentUser,
     ) -> Result<Self, FieldErrors> {
         let mut e = FieldErrors::new();
-        let collaboration_id =
-            match e.check("collaboration_id", crate::form::opt_id(&i.collaboration_id)) {
-                Some(Some(c)) => Some(CollaborationId(c)),
-                Some(None) => {
-                    e.add("collaboration_id", "Välj en platssamverkan.");
-                    None
-                }
-                None => None,
-            };
+        let collaboration_id = match e.check("collaboration_id", crate::form::opt_id(&i.collaboration_id)) {
+            Some(Some(c)) => Some(CollaborationId(c)),
+            Some(None) => {
+                e.add("collaboration_id", "Välj en platssamverkan.");
+                None
+            }
+            None => None,
+        };
         let kind = e.check("kind", MeasureKind::parse(&i.kind));
-        let position = e
-            .check("position", text::optional_count(&i.position))
-            .flatten()
-            .unwrap_or(0);
+        let position = e.check("position", text::optional_count(&i.position)).flatten().unwrap_or(0);
         let problem = e.check("problem", text::free_text(&i.problem, 2000));
         let place_id = lk.check_area(&mut e, "place_id", &i.place_id);
         let action = e.check("action", text::free_text(&i.action, 2000));
         if problem.as_deref() == Some("") && action.as_deref() == Some("") {
             e.add("problem", "Beskriv problemet eller åtgärden.");
         }
-        let participants_text = e.check(
-            "participants_text",
-            text::free_text(&i.participants_text, 2000),
-        );
+        let participants_text = e.check("participants_text", text::free_text(&i.participants_text, 2000));
         let participant_ids = lk.check_orgs(&mut e, "participant_ids", &i.participant_ids);
-        let responsible_text = e.check(
-            "responsible_text",
-            text::free_text(&i.responsible_text, MAX_LINE),
-        );
+        let responsible_text = e.check("responsible_text", text::free_text(&i.responsible_text, MAX_LINE));
         let responsible_org_id = lk.check_org(&mut e, "responsible_org_id", &i.responsible_org_id);
-        let responsible_person_id =
-            lk.check_person(&mut e, "responsible_person_id", &i.responsible_person_id);
+        let responsible_person_id = lk.check_person(&mut e, "responsible_person_id", &i.responsible_person_id);
         let status = e.check("status", MeasureStatus::parse(&i.status));
         let status_text = e.check("status_text", text::free_text(&i.status_text, MAX_TEXT));
-        let (classification, restricted_to) =
-            check_classification(&mut e, lk, &i.classification, &i.restricted_to);
+        let (classification, restricted_to) = check_classification(&mut e, lk, &i.classification, &i.restricted_to);
         let version = parse_version(&mut e, existing.is_some(), &i.version);
         e.into_result(|| Measure {
             id: existing.map_or(MeasureId(0), |x| x.id),
@@ -362,67 +317,22 @@ impl Resource for Measure {
         let [c, r] = classification_fields(&i.classification, &i.restricted_to, lk);
         vec![
             Field::new("kind", "Tabell", "select", &i.kind)
-                .options(enum_options(
-                    MeasureKind::ALL,
-                    MeasureKind::as_str,
-                    MeasureKind::label,
-                ))
+                .options(enum_options(MeasureKind::ALL, MeasureKind::as_str, MeasureKind::label))
                 .required(),
-            Field::new(
-                "problem",
-                "Problemområde / utvecklingsområde",
-                "textarea",
-                &i.problem,
-            ),
+            Field::new("problem", "Problemområde / utvecklingsområde", "textarea", &i.problem),
             Field::new("place_id", "Plats", "select", &i.place_id).options(places),
             Field::new("action", "Åtgärd/insats", "textarea", &i.action),
-            Field::new(
-                "participants_text",
-                "Deltagare (som det skrivs)",
-                "textarea",
-                &i.participants_text,
-            ),
-            Field::new(
-                "participant_ids",
-                "Deltagande organisationer",
-                "checkboxes",
-                "",
-            )
-            .options(lk.org_options())
-            .values(&i.participant_ids),
-            Field::new(
-                "responsible_text",
-                "Sammankallande/ansvarig (som det skrivs)",
-                "text",
-                &i.responsible_text,
-            ),
-            Field::new(
-                "responsible_org_id",
-                "Ansvarig organisation",
-                "select",
-                &i.responsible_org_id,
-            )
-            .options(orgs),
-            Field::new(
-                "responsible_person_id",
-                "Ansvarig person",
-                "select",
-                &i.responsible_person_id,
-            )
-            .options(people),
+            Field::new("participants_text", "Deltagare (som det skrivs)", "textarea", &i.participants_text),
+            Field::new("participant_ids", "Deltagande organisationer", "checkboxes", "")
+                .options(lk.org_options())
+                .values(&i.participant_ids),
+            Field::new("responsible_text", "Sammankallande/ansvarig (som det skrivs)", "text", &i.responsible_text),
+            Field::new("responsible_org_id", "Ansvarig organisation", "select", &i.responsible_org_id).options(orgs),
+            Field::new("responsible_person_id", "Ansvarig person", "select", &i.responsible_person_id).options(people),
             Field::new("status", "Status", "select", &i.status)
-                .options(enum_options(
-                    MeasureStatus::ALL,
-                    MeasureStatus::as_str,
-                    MeasureStatus::label,
-                ))
+                .options(enum_options(MeasureStatus::ALL, MeasureStatus::as_str, MeasureStatus::label))
                 .required(),
-            Field::new(
-                "status_text",
-                "Status/uppföljning",
-                "textarea",
-                &i.status_text,
-            ),
+            Field::new("status_text", "Status/uppföljning", "textarea", &i.status_text),
             Field::new("position", "Ordning i tabellen", "number", &i.position)
                 .hint("Lämna tomt för att lägga raden sist."),
             c,
@@ -436,10 +346,6 @@ impl Resource for Measure {
         &["Problemområde", "Åtgärd/insats", "Status"]
     }
     fn row(&self, _: &Lookups) -> Vec<String> {
-        vec![
-            self.problem.clone(),
-            self.action.clone(),
-            self.status.label().into(),
-        ]
+        vec![self.problem.clone(), self.action.clone(), self.status.label().into()]
     }
 }

@@ -12,25 +12,16 @@ use std::process::Command;
 async fn the_main_flows_work_in_headless_chromium_and_pass_axe() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/browser");
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let ready = dir.join("node_modules/playwright-core").exists()
-        && std::path::Path::new(&chromium).exists();
+    let ready = dir.join("node_modules/playwright-core").exists() && std::path::Path::new(&chromium).exists();
     if !ready {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI must install Chromium and the browser test packages"
-        );
+        assert!(std::env::var("CI").is_err(), "CI must install Chromium and the browser test packages");
         eprintln!("skipped: install Debian's chromium and run `npm ci` in tests/browser");
         return;
     }
     let app = TestApp::demo(Backend::Sqlite).await.unwrap();
     let base = app.base.clone();
     let out = tokio::task::spawn_blocking(move || {
-        Command::new("node")
-            .arg("flows.mjs")
-            .arg(&base)
-            .current_dir(&dir)
-            .env("CHROMIUM", chromium)
-            .output()
+        Command::new("node").arg("flows.mjs").arg(&base).current_dir(&dir).env("CHROMIUM", chromium).output()
     })
     .await
     .unwrap()
@@ -38,8 +29,5 @@ async fn the_main_flows_work_in_headless_chromium_and_pass_axe() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{stdout}");
-    assert!(
-        out.status.success(),
-        "browser flows failed:\n{stderr}\n{stdout}"
-    );
+    assert!(out.status.success(), "browser flows failed:\n{stderr}\n{stdout}");
 }

@@ -28,12 +28,7 @@ pub struct TestDb {
 fn unique() -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static N: AtomicU32 = AtomicU32::new(0);
-    format!(
-        "{}_{}_{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst),
-        chrono::Utc::now().timestamp_micros()
-    )
+    format!("{}_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst), chrono::Utc::now().timestamp_micros())
 }
 
 pub fn postgres_url() -> Option<String> {
@@ -56,33 +51,20 @@ impl TestDb {
             Backend::Sqlite => {
                 let dir = std::env::temp_dir().join(format!("tryggve-test-{}", unique()));
                 std::fs::create_dir_all(&dir).unwrap();
-                Some(TestDb {
-                    url: format!("sqlite:{}", dir.join("t.db").display()),
-                    dir: Some(dir),
-                    pg: None,
-                })
+                Some(TestDb { url: format!("sqlite:{}", dir.join("t.db").display()), dir: Some(dir), pg: None })
             }
             Backend::Postgres => {
                 let admin = postgres_url()?;
                 let name = format!("tryggve_t_{}", unique());
-                let admin_db = Db::connect_admin(&admin)
-                    .await
-                    .expect("connect to the PostgreSQL test server");
-                admin_db
-                    .create_database(&name)
-                    .await
-                    .expect("create test database");
+                let admin_db = Db::connect_admin(&admin).await.expect("connect to the PostgreSQL test server");
+                admin_db.create_database(&name).await.expect("create test database");
                 let url = match admin.rfind('/') {
                     Some(i) if admin[..i].contains("://") && i > admin.find("://").unwrap() + 2 => {
                         format!("{}/{}", &admin[..i], name)
                     }
                     _ => format!("{}/{}", admin.trim_end_matches('/'), name),
                 };
-                Some(TestDb {
-                    url,
-                    dir: None,
-                    pg: Some((admin, name)),
-                })
+                Some(TestDb { url, dir: None, pg: Some((admin, name)) })
             }
         }
     }
@@ -96,10 +78,7 @@ impl Drop for TestDb {
         if let Some((admin, name)) = self.pg.take() {
             // Drop runs outside async code: use a short-lived runtime on its own thread.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap();
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
                 rt.block_on(async {
                     if let Ok(db) = Db::connect_admin(&admin).await {
                         let _ = db.drop_database(&name).await;
@@ -127,8 +106,7 @@ impl Drop for TestApp {
 }
 
 pub fn demo_document() -> ExportDocument {
-    ExportDocument::parse(include_str!("../../../../demo/hagersten-alvsjo.json"))
-        .expect("demo document parses")
+    ExportDocument::parse(include_str!("../../../../demo/hagersten-alvsjo.json")).expect("demo document parses")
 }
 
 impl TestApp {
@@ -138,21 +116,12 @@ impl TestApp {
         let db = Db::connect(&test_db.url).await.expect("connect");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let config = tryggve_web::WebConfig {
-            demo: true,
-            secure_cookies: true,
-            session_hours: 12,
-        };
+        let config = tryggve_web::WebConfig { demo: true, secure_cookies: true, session_hours: 12 };
         let app = tryggve_web::router(db.clone(), config);
         let server = tokio::spawn(async move {
             axum::serve(listener, app).await.unwrap();
         });
-        Some(TestApp {
-            base,
-            db,
-            test_db,
-            server,
-        })
+        Some(TestApp { base, db, test_db, server })
     }
 
     /// A server over the demo council, every demo account with the demo password.
@@ -163,20 +132,14 @@ impl TestApp {
         for u in &mut doc.users {
             u.password_hash = Some(hash.clone());
         }
-        app.db
-            .import(&Actor::system(chrono::Utc::now().naive_utc()), &doc)
-            .await
-            .expect("import demo");
+        app.db.import(&Actor::system(chrono::Utc::now().naive_utc()), &doc).await.expect("import demo");
         Some(app)
     }
 
     pub fn client(&self) -> Client {
         Client {
             base: self.base.clone(),
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
+            http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
             cookies: BTreeMap::new(),
             csrf: None,
             bearer: None,
@@ -187,12 +150,7 @@ impl TestApp {
     pub async fn login(&self, username: &str) -> Client {
         let mut c = self.client();
         let res = c.login(username, DEMO_PASSWORD).await;
-        assert_eq!(
-            res.status,
-            StatusCode::SEE_OTHER,
-            "login as {username}: {}",
-            res.text
-        );
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "login as {username}: {}", res.text);
         c
     }
 
@@ -228,10 +186,7 @@ impl Res {
     }
 
     pub fn location(&self) -> &str {
-        self.headers
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
+        self.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or("")
     }
 }
 
@@ -252,11 +207,7 @@ pub fn csrf_in(html: &str) -> Option<String> {
 
 impl Client {
     fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
     }
 
     async fn send(&mut self, req: reqwest::RequestBuilder) -> Res {
@@ -281,11 +232,7 @@ impl Client {
         if let Some(t) = csrf_in(&text) {
             self.csrf = Some(t);
         }
-        Res {
-            status,
-            headers,
-            text,
-        }
+        Res { status, headers, text }
     }
 
     pub async fn get(&mut self, path: &str) -> Res {
@@ -295,18 +242,12 @@ impl Client {
 
     /// Posts a form; the CSRF token of the last page is added unless given.
     pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Res {
-        let mut body: Vec<(String, String)> = fields
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let mut body: Vec<(String, String)> = fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         if !fields.iter().any(|(k, _)| *k == "csrf_token") {
             body.push(("csrf_token".into(), self.csrf.clone().unwrap_or_default()));
         }
-        let encoded = body
-            .iter()
-            .map(|(k, v)| format!("{}={}", urlencoding(k), urlencoding(v)))
-            .collect::<Vec<_>>()
-            .join("&");
+        let encoded =
+            body.iter().map(|(k, v)| format!("{}={}", urlencoding(k), urlencoding(v))).collect::<Vec<_>>().join("&");
         let r = self
             .http
             .post(format!("{}{path}", self.base))
@@ -317,15 +258,7 @@ impl Client {
 
     pub async fn login(&mut self, username: &str, password: &str) -> Res {
         self.get("/login").await;
-        self.post_form(
-            "/login",
-            &[
-                ("username", username),
-                ("password", password),
-                ("next", "/"),
-            ],
-        )
-        .await
+        self.post_form("/login", &[("username", username), ("password", password), ("next", "/")]).await
     }
 
     /// The session's CSRF token for API writes.
@@ -338,14 +271,8 @@ impl Client {
     }
 
     pub async fn api(&mut self, method: reqwest::Method, path: &str, body: Option<&Value>) -> Res {
-        let csrf = if method == reqwest::Method::GET {
-            None
-        } else {
-            self.api_csrf().await
-        };
-        let mut r = self
-            .http
-            .request(method, format!("{}/api/v1{path}", self.base));
+        let csrf = if method == reqwest::Method::GET { None } else { self.api_csrf().await };
+        let mut r = self.http.request(method, format!("{}/api/v1{path}", self.base));
         if let Some(t) = csrf {
             r = r.header("x-csrf-token", t);
         }
@@ -371,9 +298,7 @@ impl Client {
 fn urlencoding(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
             b' ' => "+".to_string(),
             _ => format!("%{b:02X}"),
         })

@@ -12,4 +12,5 @@ mod demo;
 mod pages;
 mod robustness;
 mod schema;
+mod situation;
 mod workdoc;

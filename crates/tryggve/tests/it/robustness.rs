@@ -58,47 +58,18 @@ both!(no_form_input_produces_a_server_error, |b| async move {
         assert!(!names.is_empty(), "{form} has fields");
         for (i, nasty) in NASTY.iter().chain([&long.as_str()]).enumerate() {
             c.get(form).await;
-            let fields: Vec<(&str, &str)> = names
-                .iter()
-                .map(|n| {
-                    (
-                        n.as_str(),
-                        if n == "version" && i % 2 == 0 {
-                            "1"
-                        } else {
-                            *nasty
-                        },
-                    )
-                })
-                .collect();
+            let fields: Vec<(&str, &str)> =
+                names.iter().map(|n| (n.as_str(), if n == "version" && i % 2 == 0 { "1" } else { *nasty })).collect();
             let res = c.post_form(action, &fields).await;
-            assert!(
-                matches!(res.status.as_u16(), 303 | 409 | 422),
-                "{action} with {nasty:?} answered {}",
-                res.status
-            );
-            if res.status == 303 {
-                saved += 1
-            } else {
-                refused += 1
-            }
+            assert!(matches!(res.status.as_u16(), 303 | 409 | 422), "{action} with {nasty:?} answered {}", res.status);
+            if res.status == 303 { saved += 1 } else { refused += 1 }
         }
     }
-    assert!(
-        refused > 100,
-        "saved {saved}, refused {refused}: the forms were really posted"
-    );
+    assert!(refused > 100, "saved {saved}, refused {refused}: the forms were really posted");
     let mut api = app.token("admin").await;
-    for path in [
-        "/organisations",
-        "/people",
-        "/areas",
-        "/users",
-        "/collaborations",
-        "/measures",
-        "/priorities",
-        "/meetings",
-    ] {
+    for path in
+        ["/organisations", "/people", "/areas", "/users", "/collaborations", "/measures", "/priorities", "/meetings"]
+    {
         for body in [
             serde_json::json!(null),
             serde_json::json!([]),

@@ -1,0 +1,182 @@
+//! The situation picture's inputs: the incident form, the API, and imports
+//! of incidents and indicators — all or nothing, idempotent, with errors
+//! naming line and field.
+
+use crate::both;
+use crate::helpers::*;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn tryggve(url: &str, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tryggve"))
+        .args(args)
+        .env("TRYGGVE_DATABASE_URL", url)
+        .env("TRYGGVE_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().flush().unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn out(o: &Output) -> String {
+    assert!(o.status.success(), "{}\n{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn write_tmp(app: &TestApp, name: &str, text: &str) -> String {
+    let p = app.test_db.dir.clone().unwrap_or_else(std::env::temp_dir).join(format!("{}-{name}", std::process::id()));
+    std::fs::write(&p, text).unwrap();
+    p.display().to_string()
+}
+
+both!(an_incident_reported_in_the_form_is_placed_in_its_district, |b| async move {
+    let app = TestApp::demo(b).await.unwrap();
+    let mut c = app.login("rapportor").await;
+    let form = c.get("/handelser/ny").await;
+    assert_eq!(form.status, 200);
+    assert!(form.text.contains("Klotter") && form.text.contains("Trekantsparken"));
+    // A point in Liljeholmen (near Liljeholmstorget), no place chosen.
+    let res = c
+        .post_form(
+            "/handelser",
+            &[
+                ("category", "klotter"),
+                ("date", "2026-11-20"),
+                ("time", "21:15"),
+                ("lon", "18.0225"),
+                ("lat", "59.3105"),
+                ("description", "Nytt klotter på gavlen mot torget."),
+                ("source_kind", "partner_observation"),
+                ("reliability", "observed"),
+                ("classification", "internal"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.text);
+    let mut api = app.token("clas").await;
+    let list = api.api_get("/incidents").await.json();
+    let i = &list[0];
+    assert_eq!(i["category"], "klotter");
+    assert_eq!(i["occurred_at"], "2026-11-20T21:15:00");
+    assert_eq!(i["utc_offset_minutes"], 60, "Swedish winter time");
+    assert_eq!(i["position_precision"], "exact");
+    let area = api.api_get(&format!("/areas/{}", i["area_id"])).await.json();
+    assert_eq!(area["name"], "Liljeholmen");
+    assert_eq!(i["source"], "form");
+
+    let res = c
+        .post_form("/handelser", &[("category", "spöken"), ("date", "2026-13-01"), ("lon", "181"), ("lat", "59")])
+        .await;
+    assert_eq!(res.status, 422);
+    assert!(
+        res.text.contains("Välj en kategori.")
+            && res.text.contains("Ogiltigt datum")
+            && res.text.contains("Skriv ett tal mellan -180 och 180")
+    );
+    let mut reader = app.login("lasare").await;
+    assert_eq!(reader.get("/handelser/ny").await.status, 403, "a reader cannot report");
+});
+
+both!(police_events_import_placed_by_name_and_only_once, |b| async move {
+    let app = TestApp::demo(b).await.unwrap();
+    let url = &app.test_db.url;
+    let first = out(&tryggve(url, &["incidents", "import-police", &fixture("polisen_hagersten_alvsjo.json")]));
+    assert!(first.contains("Added 297 incidents"), "{first}");
+    let again = out(&tryggve(url, &["incidents", "import-police", &fixture("polisen_hagersten_alvsjo.json")]));
+    assert!(again.contains("Added 0 incidents; 297 were already there."), "{again}");
+    let mut c = app.token("clas").await;
+    let list = c.api_get("/incidents").await.json();
+    let list = list.as_array().unwrap();
+    assert!(list.iter().all(|i| i["source_kind"] == "police_event" && i["reliability"] == "reported"));
+    // "En man iakttogs när denne försökte bryta sig in i ett källarförråd i Aspudden."
+    let e = list.iter().find(|i| i["external_id"] == "649803").expect("event 649803");
+    assert_eq!(e["category"], "inbrott");
+    assert_eq!(e["occurred_at"], "2026-08-18T11:23:22");
+    assert_eq!(e["utc_offset_minutes"], 120);
+    let area = c.api_get(&format!("/areas/{}", e["area_id"])).await.json();
+    assert_eq!(area["name"], "Aspudden");
+    assert_ne!(e["position_precision"], "exact", "the feed's position is never exact");
+});
+
+both!(an_incident_csv_imports_all_or_nothing_and_once, |b| async move {
+    let app = TestApp::demo(b).await.unwrap();
+    let url = app.test_db.url.clone();
+    let good = write_tmp(
+        &app,
+        "good.csv",
+        "id,occurred_at,category,lon,lat\n1,2024-12-30T23:30:00+01:00,klotter,18.0225,59.3105\n2,2023-01-01T00:30:00+01:00,stöld,,\n3,2024-03-31T02:30:00+02:00,skadegörelse,17.99,59.30\n",
+    );
+    let o = out(&tryggve(&url, &["incidents", "import", &good, "--source", "väktarbolaget"]));
+    assert!(o.contains("Added 3 incidents"), "{o}");
+    let o = out(&tryggve(&url, &["incidents", "import", &good, "--source", "väktarbolaget"]));
+    assert!(o.contains("Added 0 incidents; 3 were already there."), "{o}");
+
+    let bad = write_tmp(
+        &app,
+        "bad.csv",
+        "id,occurred_at,category,lon,lat\n10,2024-01-01T10:00:00Z,klotter,18.02,59.31\n11,2024-01-01T25:00:00Z,klotter,18.02,59.31\n12,2024-01-01T10:00:00Z,klotter,18.02,north\n",
+    );
+    let o = tryggve(&url, &["incidents", "import", &bad]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("rad 3, fält occurred_at") && err.contains("rad 4, fält lat"), "{err}");
+    let truncated = write_tmp(
+        &app,
+        "trunc.csv",
+        "id,occurred_at,category,lon,lat\n20,2024-01-01T10:00:00Z,klotter,18.02,59.31\n21,2024-01-01T10:00",
+    );
+    assert!(!tryggve(&url, &["incidents", "import", &truncated]).status.success());
+    let header = write_tmp(&app, "header.csv", "nr;datum;typ\n1;2024-01-01;klotter\n");
+    let o = tryggve(&url, &["incidents", "import", &header]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("rad 1"), "the header is named");
+    let latin1 =
+        app.test_db.dir.clone().unwrap_or_else(std::env::temp_dir).join(format!("{}-latin1.csv", std::process::id()));
+    std::fs::write(&latin1, b"id,occurred_at,category,lon,lat\n30,2024-01-01T10:00:00Z,st\xf6ld,,\n").unwrap();
+    let o = tryggve(&url, &["incidents", "import", latin1.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("UTF-8"));
+
+    let mut c = app.token("admin").await;
+    let all = c.api_get("/incidents").await.json();
+    assert_eq!(all.as_array().unwrap().len(), 3, "nothing of the broken files was written");
+});
+
+both!(indicator_series_import_with_their_source_and_only_once, |b| async move {
+    let app = TestApp::demo(b).await.unwrap();
+    let url = &app.test_db.url;
+    let o = out(&tryggve(url, &["indicators", "import", &fixture("bra_monthly.csv")]));
+    assert!(o.contains("added 82 figures"), "{o}");
+    let o = out(&tryggve(url, &["indicators", "import", &fixture("bra_monthly.csv")]));
+    assert!(o.contains("added 0 figures; 82 were already there"), "{o}");
+    out(&tryggve(url, &["indicators", "import", &fixture("trygghetsmatning.csv")]));
+    out(&tryggve(url, &["indicators", "import", &fixture("population_2024.csv")]));
+    let mut c = app.token("clas").await;
+    let series = c.api_get("/indicators").await.json();
+    let bra = series.as_array().unwrap().iter().find(|s| s["kind"] == "reported_crimes").unwrap();
+    assert!(bra["source"].as_str().unwrap().contains("Brå"));
+    let boden_total = bra["observations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["area_name"] == "Boden" && o["dimension"].as_str().unwrap().starts_with("Totalt antal brott"))
+        .unwrap();
+    assert_eq!(boden_total["value"], 225.0);
+    assert_eq!(boden_total["preliminary"], true);
+    let pop = series.as_array().unwrap().iter().find(|s| s["kind"] == "population").unwrap();
+    let sthlm = pop["observations"].as_array().unwrap().iter().find(|o| o["area_name"] == "Stockholm").unwrap();
+    assert!(sthlm["area_id"].is_number(), "matched to the register's municipality");
+
+    let broken = write_tmp(
+        &app,
+        "s.csv",
+        "area,period_start,period_end,dimension,value\nÄlvsjö,2021-01-01,2021-06-30,mot person,tre\n",
+    );
+    let o = tryggve(url, &["indicators", "import", &broken, "--name", "Skjutningar", "--kind", "shootings"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("rad 2, fält value"));
+});
