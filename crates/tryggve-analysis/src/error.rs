@@ -51,6 +51,8 @@ pub enum CsvProblem {
     FieldCount { found: usize },
     #[error("truncated file: the last line does not end with a line feed")]
     Truncated,
+    #[error("line longer than {limit} bytes: not an incident file")]
+    LineTooLong { limit: usize },
     #[error("invalid UTF-8")]
     InvalidUtf8,
     #[error("empty value")]
@@ -59,8 +61,6 @@ pub enum CsvProblem {
     NotANumber(String),
     #[error("out of range: {value} (allowed {min} to {max})")]
     OutOfRange { value: f64, min: f64, max: f64 },
-    #[error("only one of lon and lat is given; give both or neither")]
-    HalfPosition,
     #[error("not an RFC 3339 date-time (YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)): {0:?}")]
     BadDateTime(String),
     #[error("no such date: {0:?}")]
@@ -85,22 +85,13 @@ pub enum AnalysisError {
     /// A bad line or field in the incident file. `line` is 1-based and
     /// counts the header as line 1.
     #[error("{} line {line}{}: {problem}", path.display(), field.map(|f| format!(", field {f}")).unwrap_or_default())]
-    Csv {
-        path: PathBuf,
-        line: u64,
-        field: Option<Field>,
-        problem: CsvProblem,
-    },
+    Csv { path: PathBuf, line: u64, field: Option<Field>, problem: CsvProblem },
 
     /// The area file is not the GeoJSON the SPEC describes. `location` is a
     /// JSON path such as `features[3].geometry.coordinates[0][2]`, or a
     /// line and column for syntax errors.
     #[error("{}: {location}: {problem}", path.display())]
-    GeoJson {
-        path: PathBuf,
-        location: String,
-        problem: String,
-    },
+    GeoJson { path: PathBuf, location: String, problem: String },
 
     /// The hotspot cell size is not a positive whole number of metres.
     #[error("invalid cell size {0}: must be a whole number of metres between 1 and 1000000")]
@@ -109,9 +100,6 @@ pub enum AnalysisError {
 
 impl AnalysisError {
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        AnalysisError::Io {
-            path: path.into(),
-            source,
-        }
+        AnalysisError::Io { path: path.into(), source }
     }
 }

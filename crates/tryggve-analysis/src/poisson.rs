@@ -27,11 +27,7 @@ pub struct PoissonTest {
 /// periods of the same length). `None` when the baseline is empty.
 pub fn test_increase(observed: u64, baseline: &[u64]) -> Option<PoissonTest> {
     let expected = baseline_mean(baseline)?;
-    Some(PoissonTest {
-        observed,
-        expected,
-        p_value: upper_tail(observed, expected)?,
-    })
+    Some(PoissonTest { observed, expected, p_value: upper_tail(observed, expected)? })
 }
 
 /// Mean of the baseline counts; `None` when there are none.

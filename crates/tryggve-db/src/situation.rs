@@ -74,6 +74,9 @@ const INSERT_WIDTH: usize = 21;
 /// Rows per multi-row INSERT (21 parameters each stays under SQLite's limit).
 const CHUNK: usize = 400;
 
+/// id, name, kind, unit, source, licence, retrieved_on
+type SeriesRow = (i64, String, String, String, String, String, Option<NaiveDate>);
+
 /// A dynamically bound value.
 enum Bind {
     Int(i64),
@@ -243,12 +246,8 @@ impl Db {
             sqlx::query("LOCK TABLE incidents IN SHARE ROW EXCLUSIVE MODE").execute(&mut **t).await?;
         }
         let first = tx.next_id("incidents").await?;
-        let mut numbered = Vec::with_capacity(incidents.len());
-        let mut next = first;
-        for i in incidents {
-            numbered.push(Incident { id: IncidentId(next), version: 1, ..i.clone() });
-            next += 1;
-        }
+        let numbered: Vec<Incident> =
+            (first..).zip(incidents).map(|(id, i)| Incident { id: IncidentId(id), version: 1, ..i.clone() }).collect();
         let added = tx.insert_incidents(&numbered).await?;
         let summary = ImportSummary { added, unchanged: incidents.len() as u64 - added };
         tx.audit(
@@ -295,7 +294,7 @@ impl Db {
 
     /// Every indicator series with its observations.
     pub async fn indicators(&self) -> Result<Vec<IndicatorSeries>> {
-        let series: Vec<(i64, String, String, String, String, String, Option<NaiveDate>)> = with_pool!(self, p => sqlx::query_as(
+        let series: Vec<SeriesRow> = with_pool!(self, p => sqlx::query_as(
             "SELECT id, name, kind, unit, source, licence, retrieved_on FROM indicator_series ORDER BY id").fetch_all(p).await?);
         let obs = with_pool!(self, p => {
             let rows = sqlx::query("SELECT series_id, area_name, area_id, dimension, period_start, period_end, value, preliminary \

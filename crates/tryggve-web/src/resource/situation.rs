@@ -148,7 +148,7 @@ impl Resource for Incident {
         let area_id = lk.check_area(&mut e, "area_id", &i.area_id);
         let lon = coordinate(&mut e, "lon", &i.lon, -180.0, 180.0);
         let lat = coordinate(&mut e, "lat", &i.lat, -90.0, 90.0);
-        if lon.is_some() != lat.is_some() && !i.lon.trim().is_empty() != i.lat.trim().is_empty() {
+        if i.lon.trim().is_empty() != i.lat.trim().is_empty() {
             e.add("lat", "Ange både longitud och latitud, eller ingen av dem.");
         }
         let description = e.check("description", text::free_text(&i.description, 5000));
