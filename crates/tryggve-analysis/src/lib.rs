@@ -39,6 +39,7 @@ pub mod incidents;
 pub mod isoweek;
 pub mod orient;
 pub mod output;
+pub mod picture;
 pub mod pip;
 pub mod poisson;
 pub mod sweref;

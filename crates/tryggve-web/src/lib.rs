@@ -14,6 +14,7 @@ mod error;
 mod form;
 mod pages;
 mod resource;
+pub mod situation;
 
 pub use error::AppError;
 pub use resource::{check_password, check_username};

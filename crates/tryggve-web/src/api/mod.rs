@@ -28,7 +28,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/me", get(me))
         .route("/measures/{id}/follow-ups", get(follow_ups).post(add_follow_up))
         .route("/incident-categories", get(categories))
-        .route("/indicators", get(indicators));
+        .route("/indicators", get(indicators))
+        .route("/situation", get(situation));
     let r = resource::<Organisation>(r);
     let r = resource::<Person>(r);
     let r = resource::<Area>(r);
@@ -38,7 +39,7 @@ pub(crate) fn routes() -> Router<AppState> {
     let r = resource::<Measure>(r);
     let r = resource::<Priority>(r);
     let r = resource::<tryggve_core::situation::Incident>(r);
-    resource::<Meeting>(r)
+    resource::<Meeting>(r).fallback(|| async { AppError::NotFound })
 }
 
 fn resource<T: Resource>(r: Router<AppState>) -> Router<AppState> {
@@ -154,4 +155,13 @@ async fn categories(State(s): State<AppState>, _user: CurrentUser) -> Result<Res
 
 async fn indicators(State(s): State<AppState>, _user: CurrentUser) -> Result<Response, AppError> {
     Ok(Json(s.db.indicators().await?).into_response())
+}
+
+async fn situation(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    axum::extract::Query(q): axum::extract::Query<crate::situation::PictureQuery>,
+) -> Result<Response, AppError> {
+    let today = crate::auth::now().date();
+    Ok(Json(crate::situation::build(&s.db, &user.viewer(), &q, today).await?).into_response())
 }

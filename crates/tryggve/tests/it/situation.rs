@@ -180,3 +180,67 @@ both!(indicator_series_import_with_their_source_and_only_once, |b| async move {
     let o = tryggve(url, &["indicators", "import", &broken, "--name", "Skjutningar", "--kind", "shootings"]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("rad 2, fält value"));
 });
+
+both!(the_situation_picture_counts_by_kind_and_finds_a_real_increase, |b| async move {
+    let app = TestApp::demo(b).await.unwrap();
+    // Västberga: five klotter reports a week for four weeks, then fourteen.
+    let mut csv = String::from("external_id,occurred_at,category,place,reliability,source_kind\n");
+    let mut n = 0;
+    for (week_start, count) in
+        [("2026-10-05", 5), ("2026-10-12", 5), ("2026-10-19", 5), ("2026-10-26", 5), ("2026-11-02", 14)]
+    {
+        for k in 0..count {
+            n += 1;
+            let day =
+                chrono::NaiveDate::parse_from_str(week_start, "%Y-%m-%d").unwrap() + chrono::Duration::days(k % 7);
+            csv.push_str(&format!(
+                "v{n},{day}T2{}:00:00+01:00,klotter,Västberga,observed,partner_observation\n",
+                k % 4
+            ));
+        }
+    }
+    // A police event the same week: another kind, counted apart.
+    csv.push_str("p1,2026-11-03T12:00:00+01:00,klotter,Västberga,reported,police_event\n");
+    let file = write_tmp(&app, "vastberga.csv", &csv);
+    out(&tryggve(&app.test_db.url, &["incidents", "import", &file, "--source", "fältgruppen"]));
+    let mut c = app.token("clas").await;
+    let pic = c.api_get("/situation?area=Hägersten-Älvsjö&from=2026-11-02&to=2026-11-08&baseline=4").await;
+    assert_eq!(pic.status, 200, "{}", pic.text);
+    let pic = pic.json();
+    assert!(pic["note"].as_str().unwrap().contains("läggs aldrig ihop"));
+    let totals = pic["totals"].as_array().unwrap();
+    assert_eq!(totals.len(), 2, "two source kinds this week, never added up: {}", pic["totals"]);
+    let partner = totals.iter().find(|t| t["source_kind"] == "partner_observation").unwrap();
+    assert_eq!(partner["count"], 14);
+    assert_eq!(totals.iter().find(|t| t["source_kind"] == "police_event").unwrap()["count"], 1);
+    let change = pic["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|ch| {
+            ch["area_name"] == "Västberga" && ch["category"] == "klotter" && ch["source_kind"] == "partner_observation"
+        })
+        .expect("a change for Västberga")
+        .clone();
+    assert_eq!(change["observed"], 14);
+    assert_eq!(change["expected"], 5.0);
+    assert_eq!(change["direction"], "increase");
+    assert!(change["p_increase"].as_f64().unwrap() < 0.001);
+    let vastberga =
+        pic["districts"][0]["rows"].as_array().unwrap().iter().find(|r| r["name"] == "Västberga").unwrap().clone();
+    assert_eq!(vastberga["share_of_incidents"], 1.0);
+    assert_eq!(pic["repeat_places"][0]["name"], "Västberga");
+    assert_eq!(pic["repeat_places"][0]["previous"], 5);
+
+    let monthly = c.api_get("/situation?area=Västberga&from=2026-10-01&to=2026-11-30&granularity=month").await.json();
+    let series = monthly["series"].as_array().unwrap();
+    let points = &series.iter().find(|x| x["source_kind"] == "partner_observation").unwrap()["points"];
+    assert_eq!(points[0], serde_json::json!(["2026-10", 20]));
+    assert_eq!(points[1], serde_json::json!(["2026-11", 14]));
+
+    let bad = c.api_get("/situation?area=Atlantis&from=2026-11-31&granularity=day").await;
+    assert_eq!(bad.status, 422);
+    let fields: Vec<_> =
+        bad.json()["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(fields, ["area", "from", "granularity"]);
+});
