@@ -128,6 +128,75 @@ pub struct RepeatRow {
     pub previous: u64,
 }
 
+/// Filters of the incident list (`/api/v1/incidents`).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct IncidentQuery {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub area: Option<String>,
+    pub category: Option<String>,
+    pub source_kind: Option<String>,
+    pub reliability: Option<String>,
+    pub limit: Option<String>,
+}
+
+/// Checks the list's filters; an area includes everything below it.
+pub async fn incident_filter(db: &Db, q: &IncidentQuery) -> Result<IncidentFilter, AppError> {
+    let lk = Lookups::load(db).await?;
+    let mut e = FieldErrors::new();
+    let opt_date = |e: &mut FieldErrors, field: &str, s: &Option<String>| match s.as_deref().map(str::trim) {
+        Some(d) if !d.is_empty() => e.check(field, tryggve_core::text::date(d)),
+        _ => None,
+    };
+    let from = opt_date(&mut e, "from", &q.from);
+    let to = opt_date(&mut e, "to", &q.to);
+    let area_ids = match q.area.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+        Some(a) => match lk.areas.iter().find(|x| x.id.0.to_string() == a || x.name.eq_ignore_ascii_case(a)) {
+            Some(area) => descendants(&lk, area.id),
+            None => {
+                e.add("area", "Okänt område.");
+                vec![]
+            }
+        },
+        None => vec![],
+    };
+    let categories = list(&q.category, "category", &mut e, |c| {
+        lk.categories
+            .iter()
+            .find(|x| x.code == c)
+            .map(|x| x.code.clone())
+            .ok_or_else(|| format!("Okänd kategori \"{c}\"."))
+    });
+    let source_kinds = list(&q.source_kind, "source_kind", &mut e, SourceKind::parse);
+    let reliability = list(&q.reliability, "reliability", &mut e, Reliability::parse);
+    let limit = match q.limit.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+        Some(l) => e.check(
+            "limit",
+            l.parse::<i64>()
+                .ok()
+                .filter(|n| (1..=100_000).contains(n))
+                .ok_or_else(|| "Ett heltal 1–100000.".to_string()),
+        ),
+        None => Some(1000),
+    };
+    if !e.is_empty() {
+        return Err(AppError::Invalid(e));
+    }
+    Ok(IncidentFilter { from, to, area_ids, categories, source_kinds, reliability, limit, newest_first: true })
+}
+
+/// An area and every area below it.
+pub fn descendants(lk: &Lookups, root: AreaId) -> Vec<AreaId> {
+    let mut inside = vec![root];
+    let mut k = 0;
+    while k < inside.len() {
+        let parent = inside[k];
+        inside.extend(lk.areas.iter().filter(|a| a.parent_id == Some(parent)).map(|a| a.id));
+        k += 1;
+    }
+    inside
+}
+
 pub const NOTE: &str = "Polisens händelsenotiser, anmälda brott, iakttagelser och upplevd otrygghet är olika saker: \
     de räknas var för sig och läggs aldrig ihop.";
 
@@ -210,14 +279,7 @@ pub async fn build(db: &Db, viewer: &Viewer, q: &PictureQuery, today: NaiveDate)
         return Err(AppError::Invalid(e));
     }
 
-    // The area and everything below it.
-    let mut inside = vec![area.id];
-    let mut k = 0;
-    while k < inside.len() {
-        let parent = inside[k];
-        inside.extend(lk.areas.iter().filter(|a| a.parent_id == Some(parent)).map(|a| a.id));
-        k += 1;
-    }
+    let inside = descendants(&lk, area.id);
     let period_days = (to - from).num_days() + 1;
     let earliest = from - chrono::Duration::days(period_days * baseline as i64);
     let incidents = db

@@ -17,6 +17,7 @@ use tryggve_core::access::Action;
 use tryggve_core::meeting::Meeting;
 use tryggve_core::priority::Priority;
 use tryggve_core::register::{Area, Council, Organisation, Person, User};
+use tryggve_core::situation::Incident;
 use tryggve_core::workdoc::{Collaboration, Measure};
 use tryggve_core::*;
 
@@ -38,7 +39,9 @@ pub(crate) fn routes() -> Router<AppState> {
     let r = resource::<Collaboration>(r);
     let r = resource::<Measure>(r);
     let r = resource::<Priority>(r);
-    let r = resource::<tryggve_core::situation::Incident>(r);
+    let r = r
+        .route("/incidents", get(incidents).post(create::<Incident>))
+        .route("/incidents/{id}", get(one::<Incident>).put(update::<Incident>));
     resource::<Meeting>(r).fallback(|| async { AppError::NotFound })
 }
 
@@ -164,4 +167,15 @@ async fn situation(
 ) -> Result<Response, AppError> {
     let today = crate::auth::now().date();
     Ok(Json(crate::situation::build(&s.db, &user.viewer(), &q, today).await?).into_response())
+}
+
+/// `GET /api/v1/incidents?from=&to=&area=&category=&source_kind=&reliability=&limit=`,
+/// newest first; `area` includes everything below it.
+async fn incidents(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    axum::extract::Query(q): axum::extract::Query<crate::situation::IncidentQuery>,
+) -> Result<Response, AppError> {
+    let filter = crate::situation::incident_filter(&s.db, &q).await?;
+    Ok(Json(s.db.incidents(&user.viewer(), &filter).await?).into_response())
 }

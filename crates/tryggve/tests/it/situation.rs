@@ -244,3 +244,68 @@ both!(the_situation_picture_counts_by_kind_and_finds_a_real_increase, |b| async 
         bad.json()["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap().to_owned()).collect();
     assert_eq!(fields, ["area", "from", "granularity"]);
 });
+
+both!(an_xlsx_series_imports_and_a_bad_cell_names_its_row, |b| async move {
+    let app = TestApp::demo(b).await.unwrap();
+    let url = &app.test_db.url;
+    let o = out(&tryggve(
+        url,
+        &[
+            "indicators",
+            "import",
+            &fixture("shootings.xlsx"),
+            "--name",
+            "Skjutningar",
+            "--kind",
+            "shootings",
+            "--unit",
+            "antal",
+            "--source",
+            "Polisen",
+            "--retrieved",
+            "2021-09-10",
+        ],
+    ));
+    assert!(o.contains("added 3 figures"), "{o}");
+    let mut c = app.token("clas").await;
+    let s = c.api_get("/indicators").await.json();
+    let sh = s.as_array().unwrap().iter().find(|x| x["name"] == "Skjutningar").unwrap().clone();
+    assert_eq!(sh["retrieved_on"], "2021-09-10");
+    let o = sh["observations"].as_array().unwrap().iter().find(|o| o["dimension"] == "provskjutning").unwrap().clone();
+    assert_eq!(
+        (o["period_start"].as_str(), o["period_end"].as_str(), o["value"].as_f64()),
+        (Some("2021-01-01"), Some("2021-06-30"), Some(9.0))
+    );
+    assert!(o["area_id"].is_number());
+    let bad = tryggve(url, &["indicators", "import", &fixture("shootings_broken.xlsx"), "--name", "Trasig"]);
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("rad 2, fält value"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    let not_xlsx = write_tmp(&app, "x.xlsx", "this is not a workbook");
+    assert!(!tryggve(url, &["indicators", "import", &not_xlsx, "--name", "X"]).status.success());
+});
+
+both!(the_incident_list_filters_by_period_area_category_and_kind, |b| async move {
+    let app = TestApp::demo(b).await.unwrap();
+    out(&tryggve(&app.test_db.url, &["incidents", "import-police", &fixture("polisen_hagersten_alvsjo.json")]));
+    let csv = "external_id,occurred_at,category,place,source_kind\na,2026-08-10T10:00:00+02:00,klotter,Trekantsparken,partner_observation\nb,2026-08-11,nedskräpning,Liljeholmen,resident_tip\n";
+    let file = write_tmp(&app, "mixed.csv", csv);
+    out(&tryggve(&app.test_db.url, &["incidents", "import", &file]));
+    let mut c = app.token("martin").await;
+    let all = c.api_get("/incidents?limit=100000").await.json();
+    assert_eq!(all.as_array().unwrap().len(), 299);
+    let lilje = c.api_get("/incidents?area=Liljeholmen&from=2026-08-01&to=2026-08-31").await.json();
+    let lilje = lilje.as_array().unwrap();
+    assert!(lilje.iter().any(|i| i["external_id"] == "a"), "a place inside the district is included");
+    assert!(lilje.iter().all(|i| i["occurred_at"].as_str().unwrap().starts_with("2026-08")));
+    let tips = c.api_get("/incidents?source_kind=resident_tip").await.json();
+    assert_eq!(tips.as_array().unwrap().len(), 1);
+    assert_eq!(tips[0]["time_precision"], "date");
+    let cats = c.api_get("/incidents?category=inbrott,stold&limit=5").await.json();
+    assert!(cats.as_array().unwrap().len() <= 5);
+    assert!(cats.as_array().unwrap().iter().all(|i| i["category"] == "inbrott" || i["category"] == "stold"));
+    let bad = c.api_get("/incidents?from=igår&category=ufo&limit=0").await;
+    assert_eq!(bad.status, 422);
+});
