@@ -118,6 +118,11 @@ both!(the_openapi_document_describes_every_route, |b| async move {
         "/meetings",
         "/meetings/{id}",
         "/me",
+        "/incidents",
+        "/incidents/{id}",
+        "/incident-categories",
+        "/indicators",
+        "/situation",
     ] {
         assert!(paths.contains_key(p), "{p} is documented");
     }
