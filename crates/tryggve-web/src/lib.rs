@@ -13,6 +13,7 @@ pub mod auth;
 mod error;
 mod form;
 mod pages;
+pub mod police_feed;
 mod resource;
 pub mod situation;
 

@@ -23,6 +23,12 @@ pub struct Config {
     pub session_hours: i64,
     /// `text` or `json` log lines on standard error.
     pub log_format: String,
+    /// The police's events feed to fetch on a schedule; empty means off.
+    pub police_feed_url: String,
+    /// Minutes between fetches (never more often than once a minute).
+    pub police_feed_interval_minutes: u64,
+    /// Who runs this installation, sent in the feed's User-Agent.
+    pub police_feed_contact: String,
 }
 
 impl Default for Config {
@@ -34,6 +40,9 @@ impl Default for Config {
             secure_cookies: true,
             session_hours: 12,
             log_format: "text".into(),
+            police_feed_url: String::new(),
+            police_feed_interval_minutes: 10,
+            police_feed_contact: String::new(),
         }
     }
 }
@@ -78,6 +87,9 @@ impl Config {
         }
         if let Some(v) = get("TRYGGVE_LOG_FORMAT") {
             self.log_format = v;
+        }
+        if let Some(v) = get("TRYGGVE_POLICE_FEED_URL") {
+            self.police_feed_url = v;
         }
         Ok(())
     }

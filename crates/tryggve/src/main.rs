@@ -275,6 +275,15 @@ async fn serve(db: &Db, cfg: Config, demo: bool, addr: Option<String>) -> anyhow
     }
     let _ = std::io::stdout().flush();
     let app = tryggve_web::router(db.clone(), web);
+    if !cfg.police_feed_url.is_empty() {
+        let feed = tryggve_web::police_feed::FeedConfig {
+            url: cfg.police_feed_url.clone(),
+            interval: std::time::Duration::from_secs(cfg.police_feed_interval_minutes.max(1) * 60),
+            contact: cfg.police_feed_contact.clone(),
+        };
+        println!("Fetching the police's events feed every {} minutes.", cfg.police_feed_interval_minutes.max(1));
+        tryggve_web::police_feed::spawn(db.clone(), feed);
+    }
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())

@@ -137,6 +137,7 @@ impl TestApp {
     }
 
     pub fn client(&self) -> Client {
+        tryggve_web::police_feed::install_tls_provider();
         Client {
             base: self.base.clone(),
             http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),

@@ -309,3 +309,42 @@ both!(the_incident_list_filters_by_period_area_category_and_kind, |b| async move
     let bad = c.api_get("/incidents?from=igår&category=ufo&limit=0").await;
     assert_eq!(bad.status, 422);
 });
+
+both!(the_scheduled_police_fetch_identifies_itself_and_imports_once, |b| async move {
+    use std::sync::{Arc, Mutex};
+    let app = TestApp::demo(b).await.unwrap();
+    // A stand-in for the feed on loopback, serving the real sample and noting the User-Agent.
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    let seen2 = seen.clone();
+    let body = std::fs::read(fixture("polisen_hagersten_alvsjo.json")).unwrap();
+    let feed = axum::Router::new().route(
+        "/api/events",
+        axum::routing::get(move |headers: axum::http::HeaderMap| {
+            let ua = headers.get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+            seen2.lock().unwrap().push(ua);
+            let body = body.clone();
+            async move { ([("content-type", "application/json")], body) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/api/events", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move { axum::serve(listener, feed).await.unwrap() });
+    let cfg = tryggve_web::police_feed::FeedConfig {
+        url: url.clone(),
+        interval: std::time::Duration::from_secs(1),
+        contact: "trygghet@example.org".into(),
+    };
+    let client = tryggve_web::police_feed::client(&cfg).unwrap();
+    let (first, _) = tryggve_web::police_feed::fetch_once(&app.db, &client, &url).await.unwrap();
+    assert_eq!(first.added, 297);
+    let (second, _) = tryggve_web::police_feed::fetch_once(&app.db, &client, &url).await.unwrap();
+    assert_eq!((second.added, second.unchanged), (0, 297));
+    let ua = seen.lock().unwrap()[0].clone();
+    assert!(ua.starts_with("Tryggve/") && ua.contains("trygghet@example.org"), "{ua}");
+    assert_eq!(
+        cfg.interval.max(tryggve_web::police_feed::MIN_INTERVAL).as_secs(),
+        60,
+        "never more than a call a minute"
+    );
+    server.abort();
+});
