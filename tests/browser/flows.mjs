@@ -57,7 +57,7 @@ try {
   check(page.url().endsWith('/samverkan/1'), `after login: ${page.url()}`);
   const h1 = await page.textContent('h1');
   check(h1.includes('Platssamverkan Liljeholmen'), `collaboration heading: ${h1}`);
-  const rows = await page.$$eval('table.workdoc tbody tr', r => r.length);
+  const rows = await page.$$eval('table.workdoc tbody tr[id^="rad-"]', r => r.length);
   check(rows === 12, `working-document rows: ${rows}`);
   check((await page.textContent('body')).includes('Demoläge'), 'the demo banner is visible');
   await audit(page, 'collaboration');

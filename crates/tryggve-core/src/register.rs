@@ -192,3 +192,32 @@ mod tests {
         assert_eq!(OrgKind::parse("police").unwrap(), OrgKind::Police);
     }
 }
+
+#[cfg(test)]
+mod serde_codes {
+    use crate::situation::{PositionPrecision, Reliability, SourceKind, TimePrecision};
+    use crate::workdoc::{MeasureKind, MeasureStatus, MeasureTag};
+
+    /// The serialised form (API, exports) and the stable code (database, forms) are one and the same.
+    #[test]
+    fn every_enum_serialises_as_its_code() {
+        macro_rules! check {
+            ($($t:ty),*) => {$(
+                for v in <$t>::ALL {
+                    assert_eq!(serde_json::to_value(v).unwrap(), serde_json::json!(v.as_str()), "{}", stringify!($t));
+                }
+            )*};
+        }
+        check!(
+            super::OrgKind,
+            super::AreaKind,
+            MeasureKind,
+            MeasureStatus,
+            MeasureTag,
+            SourceKind,
+            Reliability,
+            PositionPrecision,
+            TimePrecision
+        );
+    }
+}

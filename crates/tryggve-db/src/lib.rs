@@ -22,10 +22,12 @@ use tryggve_core::Viewer;
 
 pub mod audit;
 pub mod auth;
+pub mod changes;
 pub mod meetings;
 mod migrate;
 pub mod register;
 pub mod schema;
+pub mod search;
 pub mod situation;
 pub mod transfer;
 pub mod visibility;

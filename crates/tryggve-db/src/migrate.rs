@@ -8,10 +8,12 @@ use crate::{Db, Result, with_pool};
 const SQLITE: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_foundation.sql")),
     (2, include_str!("../migrations/sqlite/0002_situation.sql")),
+    (3, include_str!("../migrations/sqlite/0003_workdoc.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
     (2, include_str!("../migrations/postgres/0002_situation.sql")),
+    (3, include_str!("../migrations/postgres/0003_workdoc.sql")),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

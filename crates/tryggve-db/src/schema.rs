@@ -30,6 +30,8 @@ pub async fn columns(db: &Db) -> Result<Vec<(String, String, &'static str, bool)
             }
         }
     }
+    // Full text is each engine's own: FTS5's tables on SQLite, a tsvector column on PostgreSQL.
+    out.retain(|(t, c, _, _)| !t.starts_with("search_fts") && !(t == "search_index" && c == "tsv"));
     out.sort();
     Ok(out)
 }
@@ -41,6 +43,7 @@ fn family(ty: &str) -> &'static str {
         "integer" | "bigint" | "boolean" => "integer",
         "real" | "double precision" => "real",
         "text" | "date" | "timestamp" | "timestamp without time zone" => "text",
+        "tsvector" => "tsvector",
         _ => "other",
     }
 }

@@ -7,7 +7,7 @@ use crate::register::code;
 use crate::{Actor, Db, DbError, Result, Tx, on_tx, viewer_params, visible, with_pool};
 use sqlx::Row;
 use std::collections::HashMap;
-use tryggve_core::workdoc::{Collaboration, FollowUp, Measure, MeasureKind, MeasureStatus};
+use tryggve_core::workdoc::{Collaboration, FollowUp, Measure, MeasureKind, MeasureStatus, MeasureTag};
 use tryggve_core::*;
 
 macro_rules! map_collaboration {
@@ -46,6 +46,17 @@ macro_rules! map_measure {
             classification: code(Classification::parse, $r.try_get("classification")?)?,
             restricted_to: vec![],
             version: $r.try_get("version")?,
+            start_date: $r.try_get("start_date")?,
+            due_date: $r.try_get("due_date")?,
+            next_follow_up: $r.try_get("next_follow_up")?,
+            follow_up_body: $r.try_get("follow_up_body")?,
+            tags: serde_json::from_str::<Vec<String>>(&$r.try_get::<String, _>("tags")?)?
+                .iter()
+                .map(|t| code(MeasureTag::parse, t.clone()))
+                .collect::<Result<Vec<_>>>()?,
+            expected_effect: $r.try_get("expected_effect")?,
+            priority_ids: vec![],
+            created_at: $r.try_get("created_at")?,
         }
     };
 }
@@ -76,7 +87,8 @@ const COLLAB_SQL: &str = concat!(
 
 const MEASURE_SQL: &str = concat!(
     "SELECT m.id, m.collaboration_id, m.kind, m.position, m.problem, m.place_id, m.action, m.participants_text, \
-     m.responsible_text, m.responsible_org_id, m.responsible_person_id, m.status, m.status_text, m.classification, m.version \
+     m.responsible_text, m.responsible_org_id, m.responsible_person_id, m.status, m.status_text, m.classification, m.version, \
+     m.start_date, m.due_date, m.next_follow_up, m.follow_up_body, m.tags, m.expected_effect, m.created_at \
      FROM measures m JOIN collaborations c ON c.id = m.collaboration_id WHERE ",
     visible!("m", "measure"),
     " AND ",
@@ -172,6 +184,7 @@ impl Db {
         }
         tx.set_record_orgs("collaboration", c.id.0, &c.restricted_to).await?;
         tx.insert_collaboration_places(c).await?;
+        tx.index_collaboration(c).await?;
         tx.audit("update", "collaboration", Some(c.id.0), diff(Some(&old), Some(c))).await?;
         tx.commit().await
     }
@@ -195,9 +208,13 @@ impl Db {
         let mut parts = self
             .links("SELECT measure_id, organisation_id FROM measure_participants ORDER BY measure_id, position")
             .await?;
+        let mut prios = self
+            .links("SELECT measure_id, priority_id FROM measure_priorities ORDER BY measure_id, priority_id")
+            .await?;
         for m in &mut list {
             m.restricted_to = orgs.remove(&m.id.0).unwrap_or_default();
             m.participant_ids = parts.remove(&m.id.0).unwrap_or_default().into_iter().map(OrgId).collect();
+            m.priority_ids = prios.remove(&m.id.0).unwrap_or_default().into_iter().map(PriorityId).collect();
         }
         Ok(list)
     }
@@ -225,26 +242,33 @@ impl Db {
         if old.version != m.version {
             return Err(DbError::Conflict { current: old.version });
         }
+        let tags = tags_json(&m.tags)?;
         let mut tx = self.begin(actor.clone()).await?;
         let n = on_tx!(tx, c => {
             let n = sqlx::query("UPDATE measures SET kind = $1, position = $2, problem = $3, place_id = $4, action = $5, \
                                  participants_text = $6, responsible_text = $7, responsible_org_id = $8, \
                                  responsible_person_id = $9, status = $10, status_text = $11, classification = $12, \
-                                 version = version + 1 WHERE id = $13 AND version = $14")
+                                 start_date = $15, due_date = $16, next_follow_up = $17, follow_up_body = $18, tags = $19, \
+                                 expected_effect = $20, version = version + 1 WHERE id = $13 AND version = $14")
                 .bind(m.kind.as_str()).bind(m.position).bind(&m.problem).bind(m.place_id.map(|p| p.0))
                 .bind(&m.action).bind(&m.participants_text).bind(&m.responsible_text)
                 .bind(m.responsible_org_id.map(|o| o.0)).bind(m.responsible_person_id.map(|p| p.0))
                 .bind(m.status.as_str()).bind(&m.status_text).bind(m.classification.as_str())
                 .bind(m.id.0).bind(m.version)
+                .bind(m.start_date).bind(m.due_date).bind(m.next_follow_up).bind(&m.follow_up_body).bind(&tags)
+                .bind(&m.expected_effect)
                 .execute(&mut *c).await?.rows_affected();
             sqlx::query("DELETE FROM measure_participants WHERE measure_id = $1").bind(m.id.0).execute(&mut *c).await?;
+            sqlx::query("DELETE FROM measure_priorities WHERE measure_id = $1").bind(m.id.0).execute(&mut *c).await?;
             n
         });
         if n == 0 {
             return Err(DbError::Conflict { current: old.version + 1 });
         }
         tx.insert_participants(m).await?;
+        tx.insert_measure_priorities(m).await?;
         tx.set_record_orgs("measure", m.id.0, &m.restricted_to).await?;
+        tx.index_measure(m).await?;
         tx.audit("update", "measure", Some(m.id.0), diff(Some(&old), Some(m))).await?;
         tx.commit().await
     }
@@ -315,8 +339,14 @@ impl Tx {
                 .bind(k.classification.as_str()).bind(k.version)
                 .execute(&mut *c).await?;
         });
+        self.index_collaboration(k).await?;
         self.insert_collaboration_places(k).await?;
         self.set_record_orgs("collaboration", k.id.0, &k.restricted_to).await
+    }
+
+    async fn index_collaboration(&mut self, k: &Collaboration) -> Result<()> {
+        let body = format!("{}\n{}\n{}", k.name, k.summary, k.narrative);
+        self.index("collaboration", k.id.0, Some(k.id.0), &body).await
     }
 
     async fn insert_collaboration_places(&mut self, k: &Collaboration) -> Result<()> {
@@ -330,19 +360,60 @@ impl Tx {
     }
 
     pub(crate) async fn insert_measure(&mut self, m: &Measure) -> Result<()> {
+        let tags = tags_json(&m.tags)?;
         on_tx!(self, c => {
             sqlx::query("INSERT INTO measures (id, collaboration_id, kind, position, problem, place_id, action, \
                          participants_text, responsible_text, responsible_org_id, responsible_person_id, status, \
-                         status_text, classification, version) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)")
+                         status_text, classification, version, start_date, due_date, next_follow_up, follow_up_body, tags, \
+                         expected_effect, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)")
                 .bind(m.id.0).bind(m.collaboration_id.0).bind(m.kind.as_str()).bind(m.position).bind(&m.problem)
                 .bind(m.place_id.map(|p| p.0)).bind(&m.action).bind(&m.participants_text).bind(&m.responsible_text)
                 .bind(m.responsible_org_id.map(|o| o.0)).bind(m.responsible_person_id.map(|p| p.0))
                 .bind(m.status.as_str()).bind(&m.status_text).bind(m.classification.as_str()).bind(m.version)
+                .bind(m.start_date).bind(m.due_date).bind(m.next_follow_up).bind(&m.follow_up_body).bind(&tags)
+                .bind(&m.expected_effect).bind(m.created_at)
                 .execute(&mut *c).await?;
         });
         self.insert_participants(m).await?;
+        self.insert_measure_priorities(m).await?;
+        self.index_measure(m).await?;
         self.set_record_orgs("measure", m.id.0, &m.restricted_to).await
+    }
+
+    async fn insert_measure_priorities(&mut self, m: &Measure) -> Result<()> {
+        for p in &m.priority_ids {
+            on_tx!(self, c => {
+                sqlx::query("INSERT INTO measure_priorities (measure_id, priority_id) VALUES ($1, $2)")
+                    .bind(m.id.0).bind(p.0).execute(&mut *c).await?;
+            });
+        }
+        Ok(())
+    }
+
+    /// Keeps the search index of a record in step with it (same transaction).
+    pub(crate) async fn index(
+        &mut self,
+        record_type: &str,
+        id: i64,
+        collaboration: Option<i64>,
+        body: &str,
+    ) -> Result<()> {
+        on_tx!(self, c => {
+            sqlx::query("DELETE FROM search_index WHERE record_type = $1 AND record_id = $2")
+                .bind(record_type).bind(id).execute(&mut *c).await?;
+            sqlx::query("INSERT INTO search_index (record_type, record_id, collaboration_id, body) VALUES ($1, $2, $3, $4)")
+                .bind(record_type).bind(id).bind(collaboration).bind(body).execute(&mut *c).await?;
+        });
+        Ok(())
+    }
+
+    async fn index_measure(&mut self, m: &Measure) -> Result<()> {
+        let body =
+            [&m.problem, &m.action, &m.participants_text, &m.responsible_text, &m.status_text, &m.expected_effect]
+                .map(|s| s.as_str())
+                .join("\n");
+        self.index("measure", m.id.0, Some(m.collaboration_id.0), &body).await
     }
 
     async fn insert_participants(&mut self, m: &Measure) -> Result<()> {
@@ -363,6 +434,11 @@ impl Tx {
                 .bind(&f.text).bind(f.new_status.map(|s| s.as_str())).bind(chrono::SubsecRound::trunc_subsecs(f.created_at, 0))
                 .execute(&mut *c).await?;
         });
+        self.index("follow_up", f.id.0, None, &f.text).await?;
         Ok(())
     }
+}
+
+fn tags_json(tags: &[MeasureTag]) -> Result<String> {
+    Ok(serde_json::to_string(&tags.iter().map(|t| t.as_str()).collect::<Vec<_>>())?)
 }

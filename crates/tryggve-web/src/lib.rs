@@ -11,6 +11,7 @@ use tryggve_db::Db;
 mod api;
 pub mod auth;
 mod error;
+mod followup;
 mod form;
 mod pages;
 pub mod police_feed;
@@ -29,11 +30,13 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// How long a session lasts without logging in again.
     pub session_hours: i64,
+    /// A measure without a follow-up for this many weeks has stalled.
+    pub stalled_weeks: i64,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { demo: false, secure_cookies: true, session_hours: 12 }
+        WebConfig { demo: false, secure_cookies: true, session_hours: 12, stalled_weeks: 8 }
     }
 }
 

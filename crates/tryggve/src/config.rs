@@ -23,6 +23,8 @@ pub struct Config {
     pub session_hours: i64,
     /// `text` or `json` log lines on standard error.
     pub log_format: String,
+    /// A measure without a follow-up for this many weeks has stalled.
+    pub stalled_weeks: i64,
     /// The police's events feed to fetch on a schedule; empty means off.
     pub police_feed_url: String,
     /// Minutes between fetches (never more often than once a minute).
@@ -40,6 +42,7 @@ impl Default for Config {
             secure_cookies: true,
             session_hours: 12,
             log_format: "text".into(),
+            stalled_weeks: 8,
             police_feed_url: String::new(),
             police_feed_interval_minutes: 10,
             police_feed_contact: String::new(),

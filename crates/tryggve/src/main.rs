@@ -262,7 +262,12 @@ async fn serve(db: &Db, cfg: Config, demo: bool, addr: Option<String>) -> anyhow
     let addr = addr.unwrap_or(cfg.addr.clone());
     let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("listening on {addr}"))?;
     let local = listener.local_addr()?;
-    let web = tryggve_web::WebConfig { demo, secure_cookies: cfg.secure_cookies, session_hours: cfg.session_hours };
+    let web = tryggve_web::WebConfig {
+        demo,
+        secure_cookies: cfg.secure_cookies,
+        session_hours: cfg.session_hours,
+        stalled_weeks: cfg.stalled_weeks,
+    };
     println!("Tryggve is running at http://{local}/");
     if db.users().await?.is_empty() {
         println!("There are no users yet: add one with `tryggve user add NAME --role admin`.");

@@ -30,7 +30,11 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/measures/{id}/follow-ups", get(follow_ups).post(add_follow_up))
         .route("/incident-categories", get(categories))
         .route("/indicators", get(indicators))
-        .route("/situation", get(situation));
+        .route("/situation", get(situation))
+        .route("/follow-up", get(follow_up_overview))
+        .route("/changes", get(changes))
+        .route("/areas/{id}/dossier", get(dossier))
+        .route("/search", get(search));
     let r = resource::<Organisation>(r);
     let r = resource::<Person>(r);
     let r = resource::<Area>(r);
@@ -178,4 +182,46 @@ async fn incidents(
 ) -> Result<Response, AppError> {
     let filter = crate::situation::incident_filter(&s.db, &q).await?;
     Ok(Json(s.db.incidents(&user.viewer(), &filter).await?).into_response())
+}
+
+/// What is due at each body's next meeting, what has stalled, and the caller's own measures.
+async fn follow_up_overview(State(s): State<AppState>, user: CurrentUser) -> Result<Response, AppError> {
+    let o = crate::followup::overview(&s.db, &user, crate::auth::now().date(), s.config.stalled_weeks).await?;
+    Ok(Json(o).into_response())
+}
+
+#[derive(serde::Deserialize, Default)]
+struct SinceQuery {
+    #[serde(default)]
+    since: String,
+}
+
+/// Changes in the working documents since `since` (YYYY-MM-DD), or since the last meeting.
+async fn changes(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    axum::extract::Query(q): axum::extract::Query<SinceQuery>,
+) -> Result<Response, AppError> {
+    let (at, meeting) = crate::pages::since_point(&s, &user, &q.since).await?;
+    Ok(Json(crate::followup::since(&s.db, &user.viewer(), at, meeting, crate::auth::now().date()).await?)
+        .into_response())
+}
+
+async fn dossier(State(s): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Response, AppError> {
+    let id: AreaId = id.parse().map_err(|_| AppError::NotFound)?;
+    Ok(Json(crate::followup::dossier(&s.db, &user.viewer(), id, crate::auth::now().date()).await?).into_response())
+}
+
+#[derive(serde::Deserialize, Default)]
+struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+async fn search(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    axum::extract::Query(q): axum::extract::Query<SearchQuery>,
+) -> Result<Response, AppError> {
+    Ok(Json(crate::followup::search(&s.db, &user.viewer(), &q.q).await?).into_response())
 }

@@ -22,10 +22,12 @@ use tryggve_core::situation::Incident;
 use tryggve_core::workdoc::{Collaboration, Measure};
 
 mod admin;
+mod followup;
 mod home;
 mod login;
 mod records;
 
+pub use followup::since_point;
 pub use records::{FollowUpInput, author_name, check_follow_up};
 
 /// What every page's frame needs: title, user menu, CSRF token, demo banner.
@@ -74,6 +76,8 @@ impl Layout {
             ("/", "Översikt"),
             (Collaboration::PATH, "Platssamverkan"),
             (Incident::PATH, "Händelser"),
+            ("/uppfoljning", "Att följa upp"),
+            ("/sedan", "Ändrat"),
             (Priority::PATH, "Prioriteringar"),
             (Meeting::PATH, "Möten"),
             (Organisation::PATH, "Organisationer"),
@@ -125,7 +129,12 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/", get(home::home))
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", axum::routing::post(login::logout))
-        .route("/admin/logg", get(admin::audit));
+        .route("/admin/logg", get(admin::audit))
+        .route("/uppfoljning", get(followup::overview))
+        .route("/sedan", get(followup::since))
+        .route("/platser/{id}", get(followup::dossier))
+        .route("/sok", get(followup::search))
+        .route("/atgarder/{id}/status", axum::routing::post(followup::quick_status));
     let r = records::routes(r);
     let r = crud::<Organisation>(r, true);
     let r = crud::<Person>(r, true);

@@ -41,13 +41,37 @@ pub struct Row {
     pub measure: Measure,
     pub place: String,
     pub status: &'static str,
+    pub attention: Vec<String>,
+    pub last_follow_up: Option<chrono::NaiveDate>,
+}
+
+/// Rows about one problem area (a place, or the rows that name none).
+pub struct Group {
+    pub heading: String,
+    pub rows: Vec<Row>,
 }
 
 pub struct Table {
     pub kind: MeasureKind,
     pub heading: &'static str,
     pub first_column: &'static str,
-    pub rows: Vec<Row>,
+    pub groups: Vec<Group>,
+    pub count: usize,
+}
+
+/// Groups a table's rows by their place, in the order the places first appear.
+pub fn group_rows(rows: Vec<Row>) -> Vec<Group> {
+    let mut groups: Vec<Group> = vec![];
+    for r in rows {
+        let heading = if r.place.is_empty() { "Övrigt".to_owned() } else { r.place.clone() };
+        match groups.iter_mut().find(|g| g.heading == heading) {
+            Some(g) => g.rows.push(r),
+            None => groups.push(Group { heading, rows: vec![r] }),
+        }
+    }
+    // Rows without a place come last.
+    groups.sort_by_key(|g| g.heading == "Övrigt");
+    groups
 }
 
 #[derive(Template, WebTemplate)]
@@ -56,10 +80,11 @@ pub struct CollaborationPage {
     layout: Layout,
     c: Collaboration,
     council: String,
-    places: Vec<String>,
+    places: Vec<(i64, String)>,
     narrative: Vec<String>,
     tables: Vec<Table>,
     can_edit: bool,
+    statuses: Vec<(&'static str, &'static str)>,
 }
 
 fn parse_id<T: std::str::FromStr>(s: &str) -> Result<T, AppError> {
@@ -73,29 +98,54 @@ async fn collaboration(State(s): State<AppState>, user: CurrentUser, Path(id): P
         let lk = Lookups::load(&s.db).await?;
         let mut measures = s.db.measures(&viewer, Some(c.id)).await?;
         measures.sort_by_key(|m| (m.position, m.id));
+        let mut last: std::collections::HashMap<MeasureId, chrono::NaiveDate> = Default::default();
+        for f in s.db.follow_ups(&viewer, None).await? {
+            let e = last.entry(f.measure_id).or_insert(f.date);
+            *e = (*e).max(f.date);
+        }
+        let today = crate::auth::now().date();
         let tables = MeasureKind::ALL
             .iter()
-            .map(|k| Table {
-                kind: *k,
-                heading: k.label(),
-                first_column: match k {
-                    MeasureKind::Problem => "Problemområde",
-                    MeasureKind::Development => "Utvecklingsområde",
-                },
-                rows: measures
+            .map(|k| {
+                let rows: Vec<Row> = measures
                     .iter()
                     .filter(|m| m.kind == *k)
-                    .map(|m| Row { measure: m.clone(), place: lk.area_name(m.place_id), status: m.status.label() })
-                    .collect(),
+                    .map(|m| Row {
+                        measure: m.clone(),
+                        place: lk.area_name(m.place_id),
+                        status: m.status.label(),
+                        attention: tryggve_core::workdoc::attention(
+                            m,
+                            last.get(&m.id).copied(),
+                            today,
+                            s.config.stalled_weeks,
+                        )
+                        .iter()
+                        .map(|a| a.describe())
+                        .collect(),
+                        last_follow_up: last.get(&m.id).copied(),
+                    })
+                    .collect();
+                Table {
+                    kind: *k,
+                    heading: k.label(),
+                    first_column: match k {
+                        MeasureKind::Problem => "Problemområde",
+                        MeasureKind::Development => "Utvecklingsområde",
+                    },
+                    count: rows.len(),
+                    groups: group_rows(rows),
+                }
             })
             .collect();
         Ok(CollaborationPage {
             layout: Layout::new(&s, Some(&user), c.name.clone(), Collaboration::PATH),
             council: lk.council_name(c.council_id),
-            places: c.place_ids.iter().map(|p| lk.area_name(Some(*p))).collect(),
+            places: c.place_ids.iter().map(|p| (p.0, lk.area_name(Some(*p)))).collect(),
             narrative: paragraphs(&c.narrative),
             tables,
             can_edit: user.may(Action::EditWorkingDocuments),
+            statuses: MeasureStatus::ALL.iter().map(|s| (s.as_str(), s.label())).collect(),
             c,
         }
         .into_response())

@@ -90,6 +90,8 @@ pub struct Lookups {
     pub areas: Vec<Area>,
     pub councils: Vec<Council>,
     pub categories: Vec<tryggve_core::situation::IncidentCategory>,
+    /// Priorities every logged-in user may see (for linking measures to them).
+    pub priorities: Vec<(tryggve_core::PriorityId, String)>,
 }
 
 impl Lookups {
@@ -100,6 +102,10 @@ impl Lookups {
             areas: db.areas().await?,
             councils: db.councils().await?,
             categories: db.categories().await?,
+            priorities: {
+                let member = Viewer { user_id: Some(tryggve_core::UserId(0)), organisation_id: None, role: None };
+                db.priorities(&member, None).await?.into_iter().map(|p| (p.id, p.title)).collect()
+            },
         })
     }
 

@@ -190,6 +190,20 @@ pub struct MeasureInput {
     pub restricted_to: Vec<String>,
     #[serde(default, deserialize_with = "flex_string")]
     pub version: String,
+    #[serde(default, deserialize_with = "flex_string")]
+    pub start_date: String,
+    #[serde(default, deserialize_with = "flex_string")]
+    pub due_date: String,
+    #[serde(default, deserialize_with = "flex_string")]
+    pub next_follow_up: String,
+    #[serde(default, deserialize_with = "flex_string")]
+    pub follow_up_body: String,
+    #[serde(default, deserialize_with = "flex_list")]
+    pub tags: Vec<String>,
+    #[serde(default, deserialize_with = "flex_string")]
+    pub expected_effect: String,
+    #[serde(default, deserialize_with = "flex_list")]
+    pub priority_ids: Vec<String>,
 }
 
 impl Resource for Measure {
@@ -252,6 +266,13 @@ impl Resource for Measure {
             classification: self.classification.as_str().into(),
             restricted_to: self.restricted_to.iter().map(|o| o.to_string()).collect(),
             version: self.version.to_string(),
+            start_date: self.start_date.map(|d| d.to_string()).unwrap_or_default(),
+            due_date: self.due_date.map(|d| d.to_string()).unwrap_or_default(),
+            next_follow_up: self.next_follow_up.map(|d| d.to_string()).unwrap_or_default(),
+            follow_up_body: self.follow_up_body.clone(),
+            tags: self.tags.iter().map(|t| t.as_str().to_owned()).collect(),
+            expected_effect: self.expected_effect.clone(),
+            priority_ids: self.priority_ids.iter().map(|p| p.to_string()).collect(),
         }
     }
     fn from_input(
@@ -286,7 +307,40 @@ impl Resource for Measure {
         let status_text = e.check("status_text", text::free_text(&i.status_text, MAX_TEXT));
         let (classification, restricted_to) = check_classification(&mut e, lk, &i.classification, &i.restricted_to);
         let version = parse_version(&mut e, existing.is_some(), &i.version);
+        let start_date = e.check("start_date", text::optional_date(&i.start_date)).flatten();
+        let due_date = e.check("due_date", text::optional_date(&i.due_date)).flatten();
+        if let (Some(s), Some(d)) = (start_date, due_date)
+            && d < s
+        {
+            e.add("due_date", "Klart-datumet ligger före startdatumet.");
+        }
+        let next_follow_up = e.check("next_follow_up", text::optional_date(&i.next_follow_up)).flatten();
+        let follow_up_body =
+            e.check("follow_up_body", text::optional_line(&i.follow_up_body, MAX_LINE)).unwrap_or_default();
+        let tags: Vec<MeasureTag> = i.tags.iter().filter_map(|t| e.check("tags", MeasureTag::parse(t))).collect();
+        let expected_effect = e.check("expected_effect", text::free_text(&i.expected_effect, 2000)).unwrap_or_default();
+        let priority_ids: Vec<PriorityId> = i
+            .priority_ids
+            .iter()
+            .filter_map(|p| {
+                match p.trim().parse::<i64>().ok().and_then(|id| lk.priorities.iter().find(|x| x.0.0 == id)) {
+                    Some(x) => Some(x.0),
+                    None => {
+                        e.add("priority_ids", "Okänt prioriterat område.");
+                        None
+                    }
+                }
+            })
+            .collect();
         e.into_result(|| Measure {
+            start_date,
+            due_date,
+            next_follow_up,
+            follow_up_body,
+            tags,
+            expected_effect,
+            priority_ids,
+            created_at: existing.map_or_else(crate::auth::now, |x| x.created_at),
             id: existing.map_or(MeasureId(0), |x| x.id),
             collaboration_id: collaboration_id.unwrap_or(CollaborationId(0)),
             kind: kind.unwrap_or(MeasureKind::Problem),
@@ -333,6 +387,19 @@ impl Resource for Measure {
                 .options(enum_options(MeasureStatus::ALL, MeasureStatus::as_str, MeasureStatus::label))
                 .required(),
             Field::new("status_text", "Status/uppföljning", "textarea", &i.status_text),
+            Field::new("start_date", "Startdatum", "date", &i.start_date).hint("ÅÅÅÅ-MM-DD"),
+            Field::new("due_date", "Klart senast", "date", &i.due_date)
+                .hint("ÅÅÅÅ-MM-DD. Passerat datum markeras som försenat."),
+            Field::new("next_follow_up", "Nästa uppföljning (datum)", "date", &i.next_follow_up).hint("ÅÅÅÅ-MM-DD"),
+            Field::new("follow_up_body", "Följs upp vid nästa möte med", "text", &i.follow_up_body)
+                .hint("Mötets namn, till exempel Hägersten-Älvsjös lokala brottsförebyggande råd."),
+            Field::new("tags", "Typ av åtgärd (Brå)", "checkboxes", "")
+                .options(enum_options(MeasureTag::ALL, MeasureTag::as_str, MeasureTag::label))
+                .values(&i.tags),
+            Field::new("expected_effect", "Förväntad effekt", "textarea", &i.expected_effect),
+            Field::new("priority_ids", "Hör till prioriterat område", "checkboxes", "")
+                .options(lk.priorities.iter().map(|(id, t)| (id.to_string(), t.clone())).collect())
+                .values(&i.priority_ids),
             Field::new("position", "Ordning i tabellen", "number", &i.position)
                 .hint("Lämna tomt för att lägga raden sist."),
             c,

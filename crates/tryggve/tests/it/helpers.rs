@@ -116,7 +116,7 @@ impl TestApp {
         let db = Db::connect(&test_db.url).await.expect("connect");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let config = tryggve_web::WebConfig { demo: true, secure_cookies: true, session_hours: 12 };
+        let config = tryggve_web::WebConfig { demo: true, ..Default::default() };
         let app = tryggve_web::router(db.clone(), config);
         let server = tokio::spawn(async move {
             axum::serve(listener, app).await.unwrap();
