@@ -31,7 +31,8 @@ pub async fn columns(db: &Db) -> Result<Vec<(String, String, &'static str, bool)
         }
     }
     // Full text is each engine's own: FTS5's tables on SQLite, a tsvector column on PostgreSQL.
-    out.retain(|(t, c, _, _)| !t.starts_with("search_fts") && !(t == "search_index" && c == "tsv"));
+    let engine_specific = |t: &str, c: &str| t.starts_with("search_fts") || (t == "search_index" && c == "tsv");
+    out.retain(|(t, c, _, _)| !engine_specific(t, c));
     out.sort();
     Ok(out)
 }
