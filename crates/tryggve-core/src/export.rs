@@ -10,7 +10,7 @@ use crate::ids::*;
 use crate::meeting::Meeting;
 use crate::priority::Priority;
 use crate::register::{Area, Council, Organisation, Person, User, check_geometry};
-use crate::situation::{Incident, IncidentCategory, IndicatorSeries};
+use crate::situation::{Incident, IncidentCategory, IndicatorSeries, Narrative, ReportingOrganisation, Snapshot};
 use crate::workdoc::{Collaboration, FollowUp, Measure};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -41,6 +41,12 @@ pub struct ExportDocument {
     pub incidents: Vec<Incident>,
     #[serde(default)]
     pub indicators: Vec<IndicatorSeries>,
+    #[serde(default)]
+    pub reporting_organisations: Vec<ReportingOrganisation>,
+    #[serde(default)]
+    pub narratives: Vec<Narrative>,
+    #[serde(default)]
+    pub snapshots: Vec<Snapshot>,
 }
 
 /// A problem in an import document, with the JSON path where it is.
@@ -75,6 +81,9 @@ impl ExportDocument {
             incident_categories: vec![],
             incidents: vec![],
             indicators: vec![],
+            reporting_organisations: vec![],
+            narratives: vec![],
+            snapshots: vec![],
         }
     }
 
@@ -211,6 +220,18 @@ impl ExportDocument {
                 refer(users.contains(&u.0), at("reported_by"), "användare")?;
             }
             check_orgs(&orgs, &x.restricted_to, &at("restricted_to"))?;
+        }
+        for (i, r) in self.reporting_organisations.iter().enumerate() {
+            refer(orgs.contains(&r.organisation_id.0), format!("$.reporting_organisations[{i}].organisation_id"), "organisation")?;
+            if r.cadence_days <= 0 {
+                return Err(ImportError::at(format!("$.reporting_organisations[{i}].cadence_days"), "måste vara minst 1"));
+            }
+        }
+        for (i, n) in self.narratives.iter().enumerate() {
+            refer(areas.contains(&n.area_id.0), format!("$.narratives[{i}].area_id"), "område")?;
+        }
+        for (i, s) in self.snapshots.iter().enumerate() {
+            refer(areas.contains(&s.area_id.0), format!("$.snapshots[{i}].area_id"), "område")?;
         }
         for (i, s) in self.indicators.iter().enumerate() {
             for (j, o) in s.observations.iter().enumerate() {

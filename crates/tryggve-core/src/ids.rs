@@ -54,4 +54,8 @@ id_type!(
     IncidentId,
     /// An indicator series (statistik, trygghetsmätning).
     IndicatorId,
+    /// The convener's narrative of an area and period.
+    NarrativeId,
+    /// A frozen lägesbild.
+    SnapshotId,
 );

@@ -151,3 +151,70 @@ pub struct Observation {
     pub value: f64,
     pub preliminary: bool,
 }
+
+/// The convener's own words about an area and period (the seed's "Övrig lägesbild").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Narrative {
+    pub id: NarrativeId,
+    pub area_id: AreaId,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub body: String,
+    pub classification: Classification,
+    pub version: i64,
+}
+
+/// An organisation expected to report every `cadence_days` (EST's weekly or fortnightly reporters).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportingOrganisation {
+    pub organisation_id: OrgId,
+    pub cadence_days: i64,
+}
+
+impl ReportingOrganisation {
+    /// How many reports the cadence asks for in a period of `days` days (at least one).
+    pub fn expected_reports(&self, days: i64) -> i64 {
+        (days / self.cadence_days.max(1)).max(1)
+    }
+}
+
+/// A lägesbild as presented: immutable, versioned per area and period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub id: SnapshotId,
+    pub area_id: AreaId,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub version: i64,
+    pub meeting_id: Option<MeetingId>,
+    pub created_at: NaiveDateTime,
+    pub created_by: String,
+    /// The view model as JSON, exactly as it was presented.
+    pub content: String,
+    /// SHA-256 of `content`, hex.
+    pub content_hash: String,
+}
+
+/// Swedish number formatting: decimal comma.
+pub fn sv_number(v: f64, decimals: usize) -> String {
+    format!("{v:.decimals$}").replace('.', ",")
+}
+
+/// A p-value as a council member reads it: "p = 0,003", "p < 0,001".
+pub fn sv_p_value(p: f64) -> String {
+    if p < 0.001 { "p < 0,001".to_owned() } else { format!("p = {}", sv_number(p, 3)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_written_the_swedish_way() {
+        assert_eq!(sv_p_value(0.0031), "p = 0,003");
+        assert_eq!(sv_p_value(0.00002), "p < 0,001");
+        assert_eq!(sv_number(4.25, 1), "4,2");
+        let r = ReportingOrganisation { organisation_id: OrgId(1), cadence_days: 14 };
+        assert_eq!((r.expected_reports(84), r.expected_reports(3)), (6, 1));
+    }
+}

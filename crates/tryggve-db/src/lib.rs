@@ -23,6 +23,7 @@ use tryggve_core::Viewer;
 pub mod audit;
 pub mod auth;
 pub mod changes;
+pub mod lagesbild;
 pub mod meetings;
 mod migrate;
 pub mod register;

@@ -23,6 +23,10 @@ const ID_TABLES: &[&str] = &[
     "meetings",
     "api_tokens",
     "audit_log",
+    "incidents",
+    "indicator_series",
+    "situation_narratives",
+    "situation_snapshots",
 ];
 
 impl Db {
@@ -46,6 +50,9 @@ impl Db {
         doc.incident_categories = self.categories().await?;
         doc.incidents = self.incidents(viewer, &crate::situation::IncidentFilter::default()).await?;
         doc.indicators = self.indicators().await?;
+        doc.reporting_organisations = self.reporting_organisations().await?;
+        doc.narratives = self.narratives(viewer).await?;
+        doc.snapshots = self.snapshots(None).await?.into_iter().rev().collect();
         if !viewer.is_admin() {
             // Only an administrator's export holds other users: refer to them by name only.
             let me = viewer.user_id;
@@ -105,6 +112,15 @@ impl Db {
         for s in &doc.indicators {
             tx.insert_series(s).await?;
             tx.upsert_observations(s.id, &s.observations).await?;
+        }
+        for r in &doc.reporting_organisations {
+            tx.insert_reporting_organisation(r).await?;
+        }
+        for n in &doc.narratives {
+            tx.insert_narrative(n).await?;
+        }
+        for sn in &doc.snapshots {
+            tx.insert_snapshot(sn).await?;
         }
         let counts = serde_json::json!({
             "councils": doc.councils.len(), "organisations": doc.organisations.len(), "people": doc.people.len(),

@@ -11,12 +11,15 @@ use tryggve_db::Db;
 mod api;
 pub mod auth;
 mod error;
+pub mod export;
 mod followup;
 mod form;
+pub mod lagesbild;
 mod pages;
 pub mod police_feed;
 mod resource;
 pub mod situation;
+pub mod workdoc_export;
 
 pub use error::AppError;
 pub use resource::{check_password, check_username};

@@ -21,7 +21,8 @@ pub struct PictureQuery {
     pub area: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
-    /// How many earlier periods of the same length make the baseline (default 4).
+    /// How many earlier weeks (or months) the last week (month) of the period is
+    /// tested against (default: the rest of the period, at least one).
     pub baseline: Option<String>,
     /// `week` (default) or `month`.
     pub granularity: Option<String>,
@@ -33,15 +34,17 @@ pub struct PictureQuery {
     pub cell: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Picture {
     pub area: AreaRef,
     pub from: NaiveDate,
     pub to: NaiveDate,
-    pub granularity: &'static str,
+    pub granularity: String,
     pub baseline_periods: u32,
+    /// The change test looks at `change_from..=to` against the `baseline_periods` periods before.
+    pub change_from: NaiveDate,
     /// Always shown beside the figures.
-    pub note: &'static str,
+    pub note: String,
     pub totals: Vec<KindCount>,
     pub by_category: Vec<CategoryCount>,
     pub series: Vec<Series>,
@@ -51,21 +54,21 @@ pub struct Picture {
     pub repeat_places: Vec<RepeatRow>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AreaRef {
     pub id: AreaId,
     pub name: String,
     pub kind: AreaKind,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct KindCount {
     pub source_kind: SourceKind,
-    pub label: &'static str,
+    pub label: String,
     pub count: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CategoryCount {
     pub source_kind: SourceKind,
     pub category: String,
@@ -73,20 +76,20 @@ pub struct CategoryCount {
     pub count: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Series {
     pub source_kind: SourceKind,
     pub category: String,
     pub points: Vec<(String, u64)>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DistrictComparison {
     pub source_kind: SourceKind,
     pub rows: Vec<DistrictRow>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DistrictRow {
     pub area_id: AreaId,
     pub name: String,
@@ -97,7 +100,7 @@ pub struct DistrictRow {
     pub share_of_population: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ChangeRow {
     pub source_kind: SourceKind,
     pub category: String,
@@ -108,11 +111,11 @@ pub struct ChangeRow {
     pub p_increase: f64,
     pub p_decrease: f64,
     /// `increase`, `decrease` or `none` (at p < 0.05; never for small numbers).
-    pub direction: &'static str,
+    pub direction: String,
     pub small_numbers: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct HotspotRow {
     pub cell_x: f64,
     pub cell_y: f64,
@@ -120,7 +123,7 @@ pub struct HotspotRow {
     pub gi_star_z: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RepeatRow {
     pub area_id: AreaId,
     pub name: String,
@@ -227,7 +230,26 @@ pub async fn build(db: &Db, viewer: &Viewer, q: &PictureQuery, today: NaiveDate)
     }
     let to = match q.to.as_deref() {
         Some(s) if !s.is_empty() => e.check("to", tryggve_core::text::date(s)),
-        _ => Some(today),
+        // By default the period ends with the newest incident (today at the latest), so that a
+        // picture whose sources have paused still shows their last twelve weeks.
+        _ => match &area {
+            Some(a) => {
+                let newest = db
+                    .incidents(
+                        viewer,
+                        &IncidentFilter {
+                            to: Some(today),
+                            area_ids: descendants(&lk, a.id),
+                            limit: Some(1),
+                            newest_first: true,
+                            ..Default::default()
+                        },
+                    )
+                    .await?;
+                Some(newest.first().map_or(today, |i| i.local_date().min(today)))
+            }
+            None => Some(today),
+        },
     };
     let from = match q.from.as_deref() {
         Some(s) if !s.is_empty() => e.check("from", tryggve_core::text::date(s)),
@@ -243,7 +265,7 @@ pub async fn build(db: &Db, viewer: &Viewer, q: &PictureQuery, today: NaiveDate)
             "baseline",
             s.parse::<u32>().ok().filter(|b| (1..=52).contains(b)).ok_or_else(|| "Ett heltal 1–52.".to_string()),
         ),
-        _ => Some(4),
+        _ => Some(0),
     };
     let granularity = match q.granularity.as_deref().unwrap_or("week") {
         "week" | "" => Granularity::Week,
@@ -280,8 +302,16 @@ pub async fn build(db: &Db, viewer: &Viewer, q: &PictureQuery, today: NaiveDate)
     }
 
     let inside = descendants(&lk, area.id);
+    // Change is tested for the period's last week (or four weeks) against the weeks before it.
     let period_days = (to - from).num_days() + 1;
-    let earliest = from - chrono::Duration::days(period_days * baseline as i64);
+    let window = match granularity {
+        Granularity::Week => 7,
+        Granularity::Month => 28,
+    }
+    .min(period_days);
+    let baseline = if baseline == 0 { ((period_days / window) - 1).clamp(1, 52) as u32 } else { baseline };
+    let change_from = to - chrono::Duration::days(window - 1);
+    let earliest = from.min(change_from - chrono::Duration::days(window * baseline as i64));
     let incidents = db
         .incidents(
             viewer,
@@ -332,7 +362,7 @@ pub async fn build(db: &Db, viewer: &Viewer, q: &PictureQuery, today: NaiveDate)
     for (ki, kind) in SourceKind::ALL.iter().enumerate() {
         let n = by_district.iter().filter(in_period).filter(|r| r.kind == ki).count() as u64;
         if n > 0 {
-            totals.push(KindCount { source_kind: *kind, label: kind.label(), count: n });
+            totals.push(KindCount { source_kind: *kind, label: kind.label().to_owned(), count: n });
         }
         for c in 0..lk.categories.len() {
             let n = by_district.iter().filter(in_period).filter(|r| r.kind == ki && r.category == c).count() as u64;
@@ -375,7 +405,7 @@ pub async fn build(db: &Db, viewer: &Viewer, q: &PictureQuery, today: NaiveDate)
                 .collect(),
         })
         .collect();
-    let changes = picture::changes(&by_district, f, t, baseline)
+    let changes = picture::changes(&by_district, date(change_from), t, baseline)
         .into_iter()
         .take(100)
         .map(|c| ChangeRow {
@@ -391,7 +421,8 @@ pub async fn build(db: &Db, viewer: &Viewer, q: &PictureQuery, today: NaiveDate)
                 1 => "increase",
                 -1 => "decrease",
                 _ => "none",
-            },
+            }
+            .to_owned(),
             small_numbers: c.small_numbers,
         })
         .collect();
@@ -415,9 +446,11 @@ pub async fn build(db: &Db, viewer: &Viewer, q: &PictureQuery, today: NaiveDate)
         granularity: match granularity {
             Granularity::Week => "week",
             Granularity::Month => "month",
-        },
+        }
+        .to_owned(),
         baseline_periods: baseline,
-        note: NOTE,
+        change_from,
+        note: NOTE.to_owned(),
         totals,
         by_category,
         series,

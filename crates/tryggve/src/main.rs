@@ -70,6 +70,11 @@ enum Command {
         #[command(subcommand)]
         command: IncidentsCommand,
     },
+    /// Produce a document as a user would download it: what that user may see, nothing more.
+    Render {
+        #[command(subcommand)]
+        command: RenderCommand,
+    },
     /// Bring in indicator series: Brå statistics, safety surveys, population, generic CSV/XLSX.
     Indicators {
         #[command(subcommand)]
@@ -97,6 +102,40 @@ enum IncidentsCommand {
     },
     /// Import events of the police's public events feed from a JSON file.
     ImportPolice { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum RenderCommand {
+    /// A collaboration's working document (the seed's table layout).
+    Workdoc {
+        /// The collaboration, by name ("Platssamverkan Liljeholmen") or id.
+        #[arg(long)]
+        collaboration: String,
+        /// docx, xlsx, pdf or html.
+        #[arg(long)]
+        format: String,
+        /// Whose view: the document holds what this user may see.
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The lägesbild report of an area and period.
+    Lagesbild {
+        #[arg(long)]
+        area: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// pdf or html.
+        #[arg(long)]
+        format: String,
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -202,6 +241,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Export { user } => export(&db, &user).await,
             Command::Import { file } => import(&db, &file).await,
             Command::Incidents { command } => incidents(&db, command).await,
+            Command::Render { command } => render(&db, command).await,
             Command::Indicators {
                 command: IndicatorsCommand::Import { file, name, kind, unit, source, licence, retrieved },
             } => {
@@ -412,6 +452,60 @@ async fn import(db: &Db, file: &std::path::Path) -> anyhow::Result<()> {
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Writes a file whole or not at all (a temporary file renamed into place).
+fn write_atomically(out: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let tmp = out.with_extension("tmp-tryggve");
+    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, out).with_context(|| format!("writing {}", out.display()))?;
+    Ok(())
+}
+
+async fn render(db: &Db, command: RenderCommand) -> anyhow::Result<()> {
+    let viewer_of = |u: &User| Viewer { user_id: Some(u.id), organisation_id: u.organisation_id, role: Some(u.role) };
+    let today = now().date();
+    let web_error = |e: tryggve_web::AppError| anyhow::anyhow!("{e}");
+    match command {
+        RenderCommand::Workdoc { collaboration, format, user, out } => {
+            if !["docx", "xlsx", "pdf", "html"].contains(&format.as_str()) {
+                bail!("--format must be docx, xlsx, pdf or html");
+            }
+            let u = find_user(db, &user).await?;
+            let viewer = viewer_of(&u);
+            let list = db.collaborations(&viewer, None).await?;
+            let key = collaboration.trim().to_lowercase();
+            let c = list
+                .iter()
+                .find(|c| c.name.to_lowercase() == key || c.id.to_string() == key)
+                .with_context(|| format!("{user} may see no collaboration called {collaboration:?}"))?;
+            let v = tryggve_web::workdoc_export::view(db, &viewer, c.id, today).await.map_err(web_error)?;
+            let bytes = tryggve_web::workdoc_export::render(&v, &format).map_err(web_error)?;
+            write_atomically(&out, &bytes)?;
+            println!("Wrote {} ({} bytes).", out.display(), bytes.len());
+        }
+        RenderCommand::Lagesbild { area, from, to, format, user, out } => {
+            if !["pdf", "html"].contains(&format.as_str()) {
+                bail!("--format must be pdf or html");
+            }
+            let u = find_user(db, &user).await?;
+            let q = tryggve_web::situation::PictureQuery {
+                area: Some(area),
+                from: Some(from),
+                to: Some(to),
+                ..Default::default()
+            };
+            let v = tryggve_web::lagesbild::build(db, &viewer_of(&u), &q, today).await.map_err(web_error)?;
+            let doc = tryggve_web::lagesbild::report(&v);
+            let bytes = match format.as_str() {
+                "pdf" => tryggve_render::to_pdf(&doc)?,
+                _ => tryggve_render::to_html(&doc)?.into_bytes(),
+            };
+            write_atomically(&out, &bytes)?;
+            println!("Wrote {} ({} bytes).", out.display(), bytes.len());
+        }
+    }
+    Ok(())
 }
 
 /// The register's names, for resolving what import files write.

@@ -23,11 +23,13 @@ use tryggve_core::workdoc::{Collaboration, Measure};
 
 mod admin;
 mod followup;
+mod lagesbild;
 mod home;
 mod login;
 mod records;
 
 pub use followup::since_point;
+pub use lagesbild::member_viewer;
 pub use records::{FollowUpInput, author_name, check_follow_up};
 
 /// What every page's frame needs: title, user menu, CSRF token, demo banner.
@@ -76,6 +78,7 @@ impl Layout {
             ("/", "Översikt"),
             (Collaboration::PATH, "Platssamverkan"),
             (Incident::PATH, "Händelser"),
+            ("/lagesbild", "Lägesbild"),
             ("/uppfoljning", "Att följa upp"),
             ("/sedan", "Ändrat"),
             (Priority::PATH, "Prioriteringar"),
@@ -134,6 +137,12 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/sedan", get(followup::since))
         .route("/platser/{id}", get(followup::dossier))
         .route("/sok", get(followup::search))
+        .route("/lagesbild", get(lagesbild::view))
+        .route("/lagesbild/rapport/{format}", get(lagesbild::report))
+        .route("/lagesbild/text", axum::routing::post(lagesbild::save_text))
+        .route("/lagesbild/frys", axum::routing::post(lagesbild::freeze))
+        .route("/lagesbild/fryst/{id}", get(lagesbild::frozen))
+        .route("/lagesbild/fryst/{id}/rapport/{format}", get(lagesbild::frozen_report))
         .route("/atgarder/{id}/status", axum::routing::post(followup::quick_status));
     let r = records::routes(r);
     let r = crud::<Organisation>(r, true);

@@ -25,6 +25,7 @@ use tryggve_core::*;
 
 pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
     r.route("/samverkan/{id}", get(collaboration))
+        .route("/samverkan/{id}/arbetsdokument/{format}", get(workdoc_download))
         .route("/atgarder/{id}", get(measure))
         .route("/atgarder/{id}/uppfoljning", post(add_follow_up))
         .route("/prioriteringar/{id}", get(priority))
@@ -443,4 +444,26 @@ mod tests {
         };
         assert_eq!(swedish_when(&m), "Fredagen den 17 september 2021 kl. 09.00-11.00");
     }
+}
+
+/// The working document as DOCX, XLSX, PDF or print HTML: what the viewer may see, nothing more.
+async fn workdoc_download(State(s): State<AppState>, user: CurrentUser, Path((id, format)): Path<(String, String)>) -> Response {
+    let result: Result<Response, AppError> = async {
+        let id: CollaborationId = parse_id(&id)?;
+        let v = crate::workdoc_export::view(&s.db, &user.viewer(), id, crate::auth::now().date()).await?;
+        let bytes = crate::workdoc_export::render(&v, &format)?;
+        let name = format!("arbetsdokument-{}-{}", crate::export::file_stem(&v.collaboration), v.date);
+        let disposition =
+            if format == "html" { "inline".to_owned() } else { format!("attachment; filename=\"{name}.{format}\"") };
+        Ok((
+            [
+                (axum::http::header::CONTENT_TYPE, crate::workdoc_export::content_type(&format).to_owned()),
+                (axum::http::header::CONTENT_DISPOSITION, disposition),
+            ],
+            bytes,
+        )
+            .into_response())
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(e, Some(&user)))
 }

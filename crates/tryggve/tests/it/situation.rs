@@ -11,6 +11,10 @@ fn fixture(name: &str) -> String {
     format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
+fn demo_file(name: &str) -> String {
+    format!("{}/../../demo/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
 fn tryggve(url: &str, args: &[&str]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_tryggve"))
         .args(args)
@@ -87,9 +91,9 @@ both!(an_incident_reported_in_the_form_is_placed_in_its_district, |b| async move
 both!(police_events_import_placed_by_name_and_only_once, |b| async move {
     let app = TestApp::demo(b).await.unwrap();
     let url = &app.test_db.url;
-    let first = out(&tryggve(url, &["incidents", "import-police", &fixture("polisen_hagersten_alvsjo.json")]));
+    let first = out(&tryggve(url, &["incidents", "import-police", &demo_file("polisen-handelser.json")]));
     assert!(first.contains("Added 297 incidents"), "{first}");
-    let again = out(&tryggve(url, &["incidents", "import-police", &fixture("polisen_hagersten_alvsjo.json")]));
+    let again = out(&tryggve(url, &["incidents", "import-police", &demo_file("polisen-handelser.json")]));
     assert!(again.contains("Added 0 incidents; 297 were already there."), "{again}");
     let mut c = app.token("clas").await;
     let list = c.api_get("/incidents").await.json();
@@ -289,7 +293,7 @@ both!(an_xlsx_series_imports_and_a_bad_cell_names_its_row, |b| async move {
 
 both!(the_incident_list_filters_by_period_area_category_and_kind, |b| async move {
     let app = TestApp::demo(b).await.unwrap();
-    out(&tryggve(&app.test_db.url, &["incidents", "import-police", &fixture("polisen_hagersten_alvsjo.json")]));
+    out(&tryggve(&app.test_db.url, &["incidents", "import-police", &demo_file("polisen-handelser.json")]));
     let csv = "external_id,occurred_at,category,place,source_kind\na,2026-08-10T10:00:00+02:00,klotter,Trekantsparken,partner_observation\nb,2026-08-11,nedskräpning,Liljeholmen,resident_tip\n";
     let file = write_tmp(&app, "mixed.csv", csv);
     out(&tryggve(&app.test_db.url, &["incidents", "import", &file]));
@@ -316,7 +320,7 @@ both!(the_scheduled_police_fetch_identifies_itself_and_imports_once, |b| async m
     // A stand-in for the feed on loopback, serving the real sample and noting the User-Agent.
     let seen: Arc<Mutex<Vec<String>>> = Arc::default();
     let seen2 = seen.clone();
-    let body = std::fs::read(fixture("polisen_hagersten_alvsjo.json")).unwrap();
+    let body = std::fs::read(demo_file("polisen-handelser.json")).unwrap();
     let feed = axum::Router::new().route(
         "/api/events",
         axum::routing::get(move |headers: axum::http::HeaderMap| {
