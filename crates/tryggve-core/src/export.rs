@@ -222,9 +222,16 @@ impl ExportDocument {
             check_orgs(&orgs, &x.restricted_to, &at("restricted_to"))?;
         }
         for (i, r) in self.reporting_organisations.iter().enumerate() {
-            refer(orgs.contains(&r.organisation_id.0), format!("$.reporting_organisations[{i}].organisation_id"), "organisation")?;
+            refer(
+                orgs.contains(&r.organisation_id.0),
+                format!("$.reporting_organisations[{i}].organisation_id"),
+                "organisation",
+            )?;
             if r.cadence_days <= 0 {
-                return Err(ImportError::at(format!("$.reporting_organisations[{i}].cadence_days"), "måste vara minst 1"));
+                return Err(ImportError::at(
+                    format!("$.reporting_organisations[{i}].cadence_days"),
+                    "måste vara minst 1",
+                ));
             }
         }
         for (i, n) in self.narratives.iter().enumerate() {

@@ -18,7 +18,13 @@ const NARRATIVE_SQL: &str = concat!(
 
 impl Db {
     /// The narrative of exactly this area and period, if the viewer may see it.
-    pub async fn narrative(&self, viewer: &Viewer, area: AreaId, from: NaiveDate, to: NaiveDate) -> Result<Option<Narrative>> {
+    pub async fn narrative(
+        &self,
+        viewer: &Viewer,
+        area: AreaId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Option<Narrative>> {
         let (a, l, o) = viewer_params(viewer);
         with_pool!(self, p => {
             let row = sqlx::query(NARRATIVE_SQL).bind(a).bind(l).bind(o).bind(area.0).bind(from).bind(to).fetch_optional(p).await?;
@@ -66,7 +72,14 @@ impl Db {
     /// Writes the narrative of an area and period. `n.version` is the version
     /// the edit was based on (0 for a new one).
     pub async fn save_narrative(&self, actor: &Actor, viewer: &Viewer, n: &Narrative) -> Result<NarrativeId> {
-        let old = self.narrative(&Viewer { role: Some(tryggve_core::access::Role::Admin), ..viewer.clone() }, n.area_id, n.period_from, n.period_to).await?;
+        let old = self
+            .narrative(
+                &Viewer { role: Some(tryggve_core::access::Role::Admin), ..viewer.clone() },
+                n.area_id,
+                n.period_from,
+                n.period_to,
+            )
+            .await?;
         let mut tx = self.begin(actor.clone()).await?;
         let id = match &old {
             Some(o) => {
@@ -97,7 +110,13 @@ impl Db {
             }
         };
         let new = Narrative { id, ..n.clone() };
-        tx.audit(if old.is_some() { "update" } else { "create" }, "narrative", Some(id.0), diff(old.as_ref(), Some(&new))).await?;
+        tx.audit(
+            if old.is_some() { "update" } else { "create" },
+            "narrative",
+            Some(id.0),
+            diff(old.as_ref(), Some(&new)),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -105,7 +124,10 @@ impl Db {
     pub async fn reporting_organisations(&self) -> Result<Vec<ReportingOrganisation>> {
         let rows: Vec<(i64, i64)> = with_pool!(self, p => sqlx::query_as(
             "SELECT organisation_id, cadence_days FROM reporting_organisations ORDER BY organisation_id").fetch_all(p).await?);
-        Ok(rows.into_iter().map(|(o, c)| ReportingOrganisation { organisation_id: OrgId(o), cadence_days: c }).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(o, c)| ReportingOrganisation { organisation_id: OrgId(o), cadence_days: c })
+            .collect())
     }
 
     /// Names an organisation as a reporter every `cadence_days`, or (None) no longer.
@@ -118,20 +140,26 @@ impl Db {
                     .bind(org.0).bind(days).execute(&mut *c).await?;
             }
         });
-        tx.audit("update", "reporting_organisation", Some(org.0), serde_json::json!({ "cadence_days": cadence_days })).await?;
+        tx.audit("update", "reporting_organisation", Some(org.0), serde_json::json!({ "cadence_days": cadence_days }))
+            .await?;
         tx.commit().await
     }
 
-    /// Per organisation, the days in the period on which it reported
-    /// incidents the viewer may see (several reports on one day count once).
+    /// Per organisation, the days in the period with incidents it reported
+    /// that the viewer may see (several on one day count once). A bulk import
+    /// is delivered at once, so the day of the incident counts, not the day
+    /// of the delivery.
     pub async fn report_days(&self, viewer: &Viewer, from: NaiveDate, to: NaiveDate) -> Result<Vec<(OrgId, i64)>> {
         let (a, l, o) = viewer_params(viewer);
         let sql = concat!(
-            "SELECT i.organisation_id, COUNT(DISTINCT DATE(i.reported_at)) AS days FROM incidents i WHERE ",
+            "SELECT i.organisation_id, COUNT(DISTINCT DATE(i.occurred_at)) AS days FROM incidents i WHERE ",
             visible!("i", "incident"),
-            " AND i.organisation_id IS NOT NULL AND i.reported_at >= $4 AND i.reported_at < $5 GROUP BY i.organisation_id"
+            " AND i.organisation_id IS NOT NULL AND i.occurred_at >= $4 AND i.occurred_at < $5 GROUP BY i.organisation_id"
         );
-        let (start, end) = (from.and_hms_opt(0, 0, 0).unwrap_or_default(), to.succ_opt().unwrap_or(to).and_hms_opt(0, 0, 0).unwrap_or_default());
+        let (start, end) = (
+            from.and_hms_opt(0, 0, 0).unwrap_or_default(),
+            to.succ_opt().unwrap_or(to).and_hms_opt(0, 0, 0).unwrap_or_default(),
+        );
         let rows: Vec<(i64, i64)> = with_pool!(self, p => sqlx::query_as(sql).bind(a).bind(l).bind(o).bind(start).bind(end).fetch_all(p).await?);
         Ok(rows.into_iter().map(|(o, n)| (OrgId(o), n)).collect())
     }
@@ -143,7 +171,13 @@ impl Db {
         let version: i64 = on_tx!(tx, c => sqlx::query_scalar(
             "SELECT COALESCE(MAX(version), 0) + 1 FROM situation_snapshots WHERE area_id = $1 AND period_from = $2 AND period_to = $3")
             .bind(s.area_id.0).bind(s.period_from).bind(s.period_to).fetch_one(&mut *c).await?);
-        let snap = Snapshot { id: SnapshotId(id), version, created_at: actor.at, created_by: actor.username.clone(), ..s.clone() };
+        let snap = Snapshot {
+            id: SnapshotId(id),
+            version,
+            created_at: actor.at,
+            created_by: actor.username.clone(),
+            ..s.clone()
+        };
         on_tx!(tx, c => {
             sqlx::query("INSERT INTO situation_snapshots (id, area_id, period_from, period_to, version, meeting_id, created_at, created_by, content, content_hash) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")

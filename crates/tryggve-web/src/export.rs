@@ -41,7 +41,8 @@ pub fn respond(doc: &Document, format: &str, name: &str) -> Result<Response, App
         _ => return Err(AppError::NotFound),
     };
     let disposition = if inline { "inline".to_owned() } else { format!("attachment; filename=\"{name}.{format}\"") };
-    Ok(([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
+    Ok(([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+        .into_response())
 }
 
 #[cfg(test)]

@@ -91,13 +91,17 @@ pub async fn build(db: &Db, viewer: &Viewer, q: &PictureQuery, today: NaiveDate)
     for c in &picture.changes {
         let what = category_label(&lk, &c.category);
         let kind = if c.source_kind == SourceKind::PoliceEvent { " (polisens händelsenotiser)" } else { "" };
-        let base = format!("{what} i {}{kind}: {} mot normalt {}", c.area_name, c.observed, sv_number(c.expected, 1).trim_end_matches(",0"));
+        let base = format!(
+            "{what} i {}{kind}: {} mot normalt {}",
+            c.area_name,
+            c.observed,
+            sv_number(c.expected, 1).trim_end_matches(",0")
+        );
         match c.direction.as_str() {
             "increase" => change_sentences.push(format!("Ökning av {base}, {}", sv_p_value(c.p_increase))),
             "decrease" => change_sentences.push(format!("Minskning av {base}, {}", sv_p_value(c.p_decrease))),
-            _ if c.small_numbers && c.observed > 0 && c.area_id.is_some() => {
-                small_number_sentences.push(format!("{} – för få fall för att säga något om förändring", capitalise(&base)))
-            }
+            _ if c.small_numbers && c.observed > 0 && c.area_id.is_some() => small_number_sentences
+                .push(format!("{} – för få fall för att säga något om förändring", capitalise(&base))),
             _ => {}
         }
     }
@@ -128,7 +132,14 @@ pub async fn build(db: &Db, viewer: &Viewer, q: &PictureQuery, today: NaiveDate)
     let latest_incidents: Vec<Incident> = db
         .incidents(
             viewer,
-            &IncidentFilter { from: Some(from), to: Some(to), area_ids: inside, limit: Some(10), newest_first: true, ..Default::default() },
+            &IncidentFilter {
+                from: Some(from),
+                to: Some(to),
+                area_ids: inside,
+                limit: Some(10),
+                newest_first: true,
+                ..Default::default()
+            },
         )
         .await?;
     let latest = latest_incidents
@@ -145,7 +156,15 @@ pub async fn build(db: &Db, viewer: &Viewer, q: &PictureQuery, today: NaiveDate)
         .collect();
     // Anything synthetic in the period makes the whole picture "partly synthetic".
     let includes_synthetic = db
-        .incidents(viewer, &IncidentFilter { from: Some(from), to: Some(to), area_ids: crate::situation::descendants(&lk, area.id), ..Default::default() })
+        .incidents(
+            viewer,
+            &IncidentFilter {
+                from: Some(from),
+                to: Some(to),
+                area_ids: crate::situation::descendants(&lk, area.id),
+                ..Default::default()
+            },
+        )
         .await?
         .iter()
         .any(|i| i.synthetic);
@@ -166,14 +185,21 @@ pub async fn build(db: &Db, viewer: &Viewer, q: &PictureQuery, today: NaiveDate)
             let rows: Vec<_> = s
                 .observations
                 .iter()
-                .filter(|o| o.area_id.is_some_and(|a| chain.contains(&a)) || names.contains(&o.area_name.to_lowercase()))
+                .filter(|o| {
+                    o.area_id.is_some_and(|a| chain.contains(&a)) || names.contains(&o.area_name.to_lowercase())
+                })
                 .map(|o| {
                     let period = if o.period_start == o.period_end {
                         o.period_start.to_string()
                     } else {
                         format!("{} – {}", o.period_start, o.period_end)
                     };
-                    (o.area_name.clone(), o.dimension.clone(), period, sv_number(o.value, if o.value.fract() == 0.0 { 0 } else { 1 }))
+                    (
+                        o.area_name.clone(),
+                        o.dimension.clone(),
+                        period,
+                        sv_number(o.value, if o.value.fract() == 0.0 { 0 } else { 1 }),
+                    )
                 })
                 .collect();
             (!rows.is_empty()).then(|| IndicatorBlock {
@@ -195,7 +221,12 @@ pub async fn build(db: &Db, viewer: &Viewer, q: &PictureQuery, today: NaiveDate)
         .filter(|k| !picture.totals.iter().any(|t| t.source_kind == **k) && **k != SourceKind::Other)
         .map(|k| format!("{}: inga uppgifter för perioden", k.label()))
         .collect();
-    sources_missing.extend(reporters.iter().filter(|r| !r.reported).map(|r| format!("{} har inte rapporterat som avtalat", r.organisation)));
+    sources_missing.extend(
+        reporters
+            .iter()
+            .filter(|r| !r.reported)
+            .map(|r| format!("{} har inte rapporterat som avtalat", r.organisation)),
+    );
     if !indicators.iter().any(|i| i.name.to_lowercase().contains("trygghet")) {
         sources_missing.push("Ingen trygghetsmätning för området".to_owned());
     }
@@ -267,12 +298,15 @@ fn projected(geometry: &serde_json::Value) -> Vec<Vec<Vec<(f64, f64)>>> {
             })
             .collect()
     };
-    let polygon = |p: &serde_json::Value| -> Vec<Vec<(f64, f64)>> { p.as_array().into_iter().flatten().map(ring).collect() };
+    let polygon =
+        |p: &serde_json::Value| -> Vec<Vec<(f64, f64)>> { p.as_array().into_iter().flatten().map(ring).collect() };
     match geometry.get("type").and_then(|t| t.as_str()) {
         Some("Polygon") => geometry.get("coordinates").map(|c| vec![polygon(c)]).unwrap_or_default(),
-        Some("MultiPolygon") => {
-            geometry.get("coordinates").and_then(|c| c.as_array()).map(|ps| ps.iter().map(polygon).collect()).unwrap_or_default()
-        }
+        Some("MultiPolygon") => geometry
+            .get("coordinates")
+            .and_then(|c| c.as_array())
+            .map(|ps| ps.iter().map(polygon).collect())
+            .unwrap_or_default(),
         _ => vec![],
     }
 }
@@ -295,7 +329,13 @@ pub async fn graphics(db: &Db, view: &LagesbildView) -> Result<Graphics, AppErro
     };
     // The main source kind of the picture (most incidents) colours the map.
     let main_kind = view.picture.totals.iter().max_by_key(|t| t.count).map(|t| t.source_kind);
-    let rows = view.picture.districts.iter().find(|d| Some(d.source_kind) == main_kind).map(|d| d.rows.clone()).unwrap_or_default();
+    let rows = view
+        .picture
+        .districts
+        .iter()
+        .find(|d| Some(d.source_kind) == main_kind)
+        .map(|d| d.rows.clone())
+        .unwrap_or_default();
     let map_areas: Vec<svg::MapArea> = areas
         .iter()
         .filter(|a| a.kind == AreaKind::District && ids.contains(&a.id))
@@ -316,7 +356,11 @@ pub async fn graphics(db: &Db, view: &LagesbildView) -> Result<Graphics, AppErro
         .collect();
     let cells = view.picture.hotspots.iter().map(|h| svg::MapCell { x: h.cell_x, y: h.cell_y, size: 250.0 }).collect();
     let kind_label = main_kind.map_or("", |k| k.label());
-    let top = map_areas.iter().max_by(|a, b| a.value.total_cmp(&b.value)).map(|a| format!("Flest i {} ({}).", a.name, a.label)).unwrap_or_default();
+    let top = map_areas
+        .iter()
+        .max_by(|a, b| a.value.total_cmp(&b.value))
+        .map(|a| format!("Flest i {} ({}).", a.name, a.label))
+        .unwrap_or_default();
     let map = if map_areas.is_empty() {
         String::new()
     } else {
@@ -348,7 +392,9 @@ pub async fn graphics(db: &Db, view: &LagesbildView) -> Result<Graphics, AppErro
         p.dedup();
         p
     };
-    let label = |code: &str| view.category_labels.iter().find(|(c, _)| c == code).map_or_else(|| code.to_owned(), |x| x.1.clone());
+    let label = |code: &str| {
+        view.category_labels.iter().find(|(c, _)| c == code).map_or_else(|| code.to_owned(), |x| x.1.clone())
+    };
     let lines: Vec<svg::Line> = cats
         .iter()
         .take(5)
@@ -369,7 +415,11 @@ pub async fn graphics(db: &Db, view: &LagesbildView) -> Result<Graphics, AppErro
     } else {
         svg::line_chart(
             &svg::LineChart {
-                title: format!("{} per {} och kategori", kind_label, if view.picture.granularity == "month" { "månad" } else { "vecka" }),
+                title: format!(
+                    "{} per {} och kategori",
+                    kind_label,
+                    if view.picture.granularity == "month" { "månad" } else { "vecka" }
+                ),
                 description: "De vanligaste kategorierna. Streckad linje: normalnivån för perioderna innan.".into(),
                 x_labels: periods,
                 y_label: "Antal".into(),
@@ -422,10 +472,18 @@ pub fn report(v: &LagesbildView) -> tryggve_render::Document {
     }
     if !v.graphics.map.is_empty() {
         blocks.push(Block::Heading { level: 2, text: "Karta".into() });
-        blocks.push(Block::Svg { svg: v.graphics.map.clone(), alt: "Karta över stadsdelarna med antal händelser per stadsdel; samma siffror finns i tabellen.".into(), width_mm: 170.0 });
+        blocks.push(Block::Svg {
+            svg: v.graphics.map.clone(),
+            alt: "Karta över stadsdelarna med antal händelser per stadsdel; samma siffror finns i tabellen.".into(),
+            width_mm: 170.0,
+        });
     }
     for d in &v.picture.districts {
-        let mut t = Table::new(format!("{} per stadsdel", d.source_kind.label()), &["Stadsdel", "Antal", "Per 1 000 invånare", "Andel av händelserna", "Andel av befolkningen"], &[3.0, 1.0, 1.5, 1.5, 1.5]);
+        let mut t = Table::new(
+            format!("{} per stadsdel", d.source_kind.label()),
+            &["Stadsdel", "Antal", "Per 1 000 invånare", "Andel av händelserna", "Andel av befolkningen"],
+            &[3.0, 1.0, 1.5, 1.5, 1.5],
+        );
         for r in &d.rows {
             t.push_row(vec![
                 r.name.clone(),
@@ -439,11 +497,19 @@ pub fn report(v: &LagesbildView) -> tryggve_render::Document {
     }
     if !v.graphics.series.is_empty() {
         blocks.push(Block::Heading { level: 2, text: "Utveckling över tid".into() });
-        blocks.push(Block::Svg { svg: v.graphics.series.clone(), alt: "Linjediagram över de vanligaste kategorierna per period, med normalnivån streckad.".into(), width_mm: 170.0 });
+        blocks.push(Block::Svg {
+            svg: v.graphics.series.clone(),
+            alt: "Linjediagram över de vanligaste kategorierna per period, med normalnivån streckad.".into(),
+            width_mm: 170.0,
+        });
     }
     if !v.graphics.districts.is_empty() {
         blocks.push(Block::Heading { level: 2, text: "Stadsdelarna jämförda".into() });
-        blocks.push(Block::Svg { svg: v.graphics.districts.clone(), alt: "Stadsdelarnas andel av händelserna bredvid andelen av befolkningen.".into(), width_mm: 170.0 });
+        blocks.push(Block::Svg {
+            svg: v.graphics.districts.clone(),
+            alt: "Stadsdelarnas andel av händelserna bredvid andelen av befolkningen.".into(),
+            width_mm: 170.0,
+        });
     }
     if !v.picture.repeat_places.is_empty() {
         blocks.push(Block::Heading { level: 2, text: "Återkommande platser".into() });
@@ -455,7 +521,8 @@ pub fn report(v: &LagesbildView) -> tryggve_render::Document {
     }
     blocks.push(Block::Heading { level: 2, text: "Övrig lägesbild".into() });
     match &v.narrative {
-        Some(n) => blocks.extend(n.split("\n\n").filter(|p| !p.trim().is_empty()).map(|p| Block::Paragraph(p.trim().to_owned()))),
+        Some(n) => blocks
+            .extend(n.split("\n\n").filter(|p| !p.trim().is_empty()).map(|p| Block::Paragraph(p.trim().to_owned()))),
         None => blocks.push(Block::Paragraph("Ingen text skriven för perioden.".into())),
     }
     for i in &v.indicators {
@@ -478,7 +545,11 @@ pub fn report(v: &LagesbildView) -> tryggve_render::Document {
     if v.reporters.is_empty() {
         blocks.push(Block::Paragraph("Inga rapporterande organisationer är angivna.".into()));
     } else {
-        let mut t = Table::new("", &["Organisation", "Rapporterar", "Dagar med rapporter", "Förväntat", "Status"], &[3.0, 1.5, 1.0, 1.0, 1.5]);
+        let mut t = Table::new(
+            "",
+            &["Organisation", "Rapporterar", "Dagar med rapporter", "Förväntat", "Status"],
+            &[3.0, 1.5, 1.0, 1.0, 1.5],
+        );
         for r in &v.reporters {
             t.push_row(vec![
                 r.organisation.clone(),
@@ -544,8 +615,8 @@ pub async fn thaw(
     id: tryggve_core::SnapshotId,
 ) -> Result<(tryggve_core::situation::Snapshot, LagesbildView, Vec<(String, u64, u64)>), AppError> {
     let snap = db.snapshot(id).await?;
-    let v: LagesbildView =
-        serde_json::from_str(&snap.content).map_err(|e| AppError::Internal(format!("snapshot {id} unreadable: {e}")))?;
+    let v: LagesbildView = serde_json::from_str(&snap.content)
+        .map_err(|e| AppError::Internal(format!("snapshot {id} unreadable: {e}")))?;
     let q = PictureQuery {
         area: Some(v.area_id.0.to_string()),
         from: Some(v.from.to_string()),
@@ -553,7 +624,8 @@ pub async fn thaw(
         ..Default::default()
     };
     let now = crate::situation::build(db, &crate::pages::member_viewer(), &q, chrono::Utc::now().date_naive()).await?;
-    let mut labels: Vec<(SourceKind, String)> = v.picture.totals.iter().map(|t| (t.source_kind, t.label.clone())).collect();
+    let mut labels: Vec<(SourceKind, String)> =
+        v.picture.totals.iter().map(|t| (t.source_kind, t.label.clone())).collect();
     for t in &now.totals {
         if !labels.iter().any(|(k, _)| *k == t.source_kind) {
             labels.push((t.source_kind, t.label.clone()));

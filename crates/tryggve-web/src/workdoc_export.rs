@@ -18,7 +18,12 @@ pub async fn view(db: &Db, viewer: &Viewer, id: CollaborationId, today: NaiveDat
     measures.sort_by_key(|m| (m.position, m.id));
     // The convener: the contact person of the council's latest meeting, as in the minutes.
     let meetings = db.meetings(viewer, Some(c.council_id)).await?;
-    let convener = match meetings.iter().filter(|m| m.starts_at.date() <= today).max_by_key(|m| m.starts_at).and_then(|m| m.contact_person_id) {
+    let convener = match meetings
+        .iter()
+        .filter(|m| m.starts_at.date() <= today)
+        .max_by_key(|m| m.starts_at)
+        .and_then(|m| m.contact_person_id)
+    {
         Some(p) => {
             let p = db.person(p).await?;
             if p.title.is_empty() { p.name } else { format!("{}, {}", p.name, p.title) }

@@ -61,10 +61,6 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
     };
     let mut reports =
         tryggve_import::incidents::parse("syntetiska-rapporter.csv", SYNTHETIC_REPORTS, &register, &opts, &mut |_| {})?;
-    // Reported on the day it happened, so that the reporting organisations show as having reported.
-    for r in &mut reports {
-        r.reported_at = r.occurred_at - chrono::Duration::minutes(i64::from(r.utc_offset_minutes));
-    }
     tryggve_import::placement::Placer::new(&register.areas).place(&mut reports);
     db.import_incidents(&actor, "demo: syntetiska rapporter", &reports).await?;
     Ok(())

@@ -56,7 +56,11 @@ impl LagesbildPage {
 /// The viewer whose picture is frozen: a council member of no particular
 /// organisation, so a snapshot holds public and internal records only.
 pub fn member_viewer() -> Viewer {
-    Viewer { user_id: Some(tryggve_core::UserId(0)), organisation_id: None, role: Some(tryggve_core::access::Role::Reader) }
+    Viewer {
+        user_id: Some(tryggve_core::UserId(0)),
+        organisation_id: None,
+        role: Some(tryggve_core::access::Role::Reader),
+    }
 }
 
 async fn page(
@@ -69,8 +73,7 @@ async fn page(
     comparison: Option<Vec<(String, u64, u64)>>,
 ) -> Result<Response, AppError> {
     let lk = Lookups::load(&s.db).await?;
-    let narrative_version =
-        s.db.narrative(&user.viewer(), v.area_id, v.from, v.to).await?.map_or(0, |n| n.version);
+    let narrative_version = s.db.narrative(&user.viewer(), v.area_id, v.from, v.to).await?.map_or(0, |n| n.version);
     let snapshots = s.db.snapshots(Some(v.area_id)).await?;
     Ok(LagesbildPage {
         layout: Layout::new(s, Some(user), format!("Lägesbild {}", v.area_name), "/lagesbild"),
@@ -92,7 +95,12 @@ async fn page(
     .into_response())
 }
 
-pub async fn view(State(s): State<AppState>, user: CurrentUser, Query(q): Query<PictureQuery>, RawQuery(raw): RawQuery) -> Response {
+pub async fn view(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<PictureQuery>,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let result: Result<Response, AppError> = async {
         let v = crate::lagesbild::build(&s.db, &user.viewer(), &q, crate::auth::now().date()).await?;
         let raw = raw.unwrap_or_else(|| format!("area={}&from={}&to={}", v.area_id, v.from, v.to));
@@ -204,7 +212,11 @@ pub async fn frozen(State(s): State<AppState>, user: CurrentUser, Path(id): Path
     result.unwrap_or_else(|e| error_page(e, Some(&user)))
 }
 
-pub async fn frozen_report(State(s): State<AppState>, user: CurrentUser, Path((id, format)): Path<(String, String)>) -> Response {
+pub async fn frozen_report(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path((id, format)): Path<(String, String)>,
+) -> Response {
     let result: Result<Response, AppError> = async {
         let id: SnapshotId = id.parse().map_err(|_| AppError::NotFound)?;
         let (_, v, _) = crate::lagesbild::thaw(&s.db, id).await?;
@@ -213,4 +225,3 @@ pub async fn frozen_report(State(s): State<AppState>, user: CurrentUser, Path((i
     .await;
     result.unwrap_or_else(|e| error_page(e, Some(&user)))
 }
-

@@ -23,8 +23,8 @@ use tryggve_core::workdoc::{Collaboration, Measure};
 
 mod admin;
 mod followup;
-mod lagesbild;
 mod home;
+mod lagesbild;
 mod login;
 mod records;
 

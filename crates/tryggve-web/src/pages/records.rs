@@ -447,7 +447,11 @@ mod tests {
 }
 
 /// The working document as DOCX, XLSX, PDF or print HTML: what the viewer may see, nothing more.
-async fn workdoc_download(State(s): State<AppState>, user: CurrentUser, Path((id, format)): Path<(String, String)>) -> Response {
+async fn workdoc_download(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Path((id, format)): Path<(String, String)>,
+) -> Response {
     let result: Result<Response, AppError> = async {
         let id: CollaborationId = parse_id(&id)?;
         let v = crate::workdoc_export::view(&s.db, &user.viewer(), id, crate::auth::now().date()).await?;

@@ -236,6 +236,16 @@ impl Client {
         Res { status, headers, text }
     }
 
+    /// A download: status and the raw bytes.
+    pub async fn get_bytes(&mut self, path: &str) -> (u16, Vec<u8>) {
+        let mut req = self.http.get(format!("{}{path}", self.base)).header(COOKIE, self.cookie_header());
+        if let Some(t) = &self.bearer {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.expect("request");
+        (res.status().as_u16(), res.bytes().await.unwrap().to_vec())
+    }
+
     pub async fn get(&mut self, path: &str) -> Res {
         let r = self.http.get(format!("{}{path}", self.base));
         self.send(r).await
