@@ -73,10 +73,19 @@ try {
   check(history && history.includes('Clas Cederlid'), 'the follow-up is signed');
 
   for (const [path, label] of [['/', 'overview'], ['/moten/1', 'meeting'], ['/prioriteringar/1', 'priority'],
-    ['/organisationer', 'organisations'], ['/organisationer/ny', 'new organisation'], ['/omraden', 'areas']]) {
+    ['/organisationer', 'organisations'], ['/organisationer/ny', 'new organisation'], ['/omraden', 'areas'],
+    ['/uppfoljning', 'follow-up overview'], ['/sedan', 'changes since'], ['/sok?q=klotter', 'search'],
+    ['/platser/20', 'place dossier'], ['/handelser', 'incidents'], ['/handelser/ny', 'report an incident']]) {
     await page.goto(`${base}${path}`);
     await audit(page, label);
   }
+
+  // The lägesbild: map and charts as images with text alternatives, a table beside the map.
+  await page.goto(`${base}/lagesbild`);
+  check((await page.textContent('h1')).includes('Lägesbild'), 'the lägesbild opens');
+  const graphics = await page.$$eval('figure.graphic img', imgs => imgs.map(i => ({ alt: i.alt, ok: i.complete && i.naturalWidth > 0 })));
+  check(graphics.every(g => g.alt.length > 20 && g.ok), `graphics render with text alternatives: ${JSON.stringify(graphics)}`);
+  await audit(page, 'lägesbild');
 
   // A form with errors is announced and keeps what was typed.
   await page.goto(`${base}/personer/ny`);

@@ -99,7 +99,8 @@ pub fn map(m: &Map, width: f64, height: f64) -> String {
     }
     let legend_w = 170.0;
     let (pad, map_w) = (10.0, width - legend_w);
-    let scale = if x1 > x0 && y1 > y0 { ((map_w - 2.0 * pad) / (x1 - x0)).min((height - 2.0 * pad) / (y1 - y0)) } else { 1.0 };
+    let scale =
+        if x1 > x0 && y1 > y0 { ((map_w - 2.0 * pad) / (x1 - x0)).min((height - 2.0 * pad) / (y1 - y0)) } else { 1.0 };
     let px = |x: f64| pad + (x - x0) * scale;
     let py = |y: f64| height - pad - (y - y0) * scale;
     let values: Vec<f64> = m.areas.iter().map(|a| a.value).collect();
@@ -155,7 +156,9 @@ pub fn map(m: &Map, width: f64, height: f64) -> String {
     // Labels last, on a white halo, so they stay readable on any fill.
     for a in &m.areas {
         let (mut cx, mut cy, mut n) = (0.0, 0.0, 0.0);
-        if let Some(outer) = a.polygons.iter().max_by(|p, q| ring_area(&p[0]).total_cmp(&ring_area(&q[0]))).and_then(|p| p.first()) {
+        if let Some(outer) =
+            a.polygons.iter().max_by(|p, q| ring_area(&p[0]).total_cmp(&ring_area(&q[0]))).and_then(|p| p.first())
+        {
             for &(x, y) in outer {
                 cx += x;
                 cy += y;
@@ -189,7 +192,8 @@ pub fn map(m: &Map, width: f64, height: f64) -> String {
     let mut lower = 0.0;
     for (k, b) in bounds.iter().enumerate() {
         let y = 32.0 + k as f64 * 22.0;
-        let range = if k == 0 { format!("0–{}", fmt_num(*b)) } else { format!("{}–{}", fmt_num(lower + 1.0), fmt_num(*b)) };
+        let range =
+            if k == 0 { format!("0–{}", fmt_num(*b)) } else { format!("{}–{}", fmt_num(lower + 1.0), fmt_num(*b)) };
         let _ = write!(
             s,
             r##"<rect x="{lx}" y="{y}" width="18" height="16" fill="{}" stroke="#444"/><text x="{}" y="{}" font-size="11">{}</text>"##,
@@ -261,8 +265,21 @@ fn marker(k: usize, x: f64, y: f64, colour: &str) -> String {
     match k % 4 {
         0 => format!(r#"<circle cx="{x:.1}" cy="{y:.1}" r="3" fill="{colour}"/>"#),
         1 => format!(r#"<rect x="{:.1}" y="{:.1}" width="6" height="6" fill="{colour}"/>"#, x - 3.0, y - 3.0),
-        2 => format!(r#"<path d="M{x:.1},{:.1}L{:.1},{:.1}L{:.1},{:.1}Z" fill="{colour}"/>"#, y - 4.0, x + 4.0, y + 3.0, x - 4.0, y + 3.0),
-        _ => format!(r#"<path d="M{x:.1},{:.1}L{:.1},{y:.1}L{x:.1},{:.1}L{:.1},{y:.1}Z" fill="{colour}"/>"#, y - 4.0, x + 4.0, y + 4.0, x - 4.0),
+        2 => format!(
+            r#"<path d="M{x:.1},{:.1}L{:.1},{:.1}L{:.1},{:.1}Z" fill="{colour}"/>"#,
+            y - 4.0,
+            x + 4.0,
+            y + 3.0,
+            x - 4.0,
+            y + 3.0
+        ),
+        _ => format!(
+            r#"<path d="M{x:.1},{:.1}L{:.1},{y:.1}L{x:.1},{:.1}L{:.1},{y:.1}Z" fill="{colour}"/>"#,
+            y - 4.0,
+            x + 4.0,
+            y + 4.0,
+            x - 4.0
+        ),
     }
 }
 
@@ -316,11 +333,18 @@ pub fn line_chart(c: &LineChart, width: f64, height: f64) -> String {
             );
         }
     }
-    let _ = write!(s, r#"<text x="4" y="{:.1}" font-size="10" transform="rotate(-90 10 {:.1})">{}</text>"#, top + h / 2.0, top + h / 2.0, esc(&c.y_label));
+    let _ = write!(
+        s,
+        r#"<text x="4" y="{:.1}" font-size="10" transform="rotate(-90 10 {:.1})">{}</text>"#,
+        top + h / 2.0,
+        top + h / 2.0,
+        esc(&c.y_label)
+    );
     for (k, line) in c.lines.iter().enumerate() {
         let colour = SERIES_COLOUR[k % 6];
         let dash = SERIES_DASH[k % 6];
-        let pts: Vec<String> = line.values.iter().enumerate().map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v))).collect();
+        let pts: Vec<String> =
+            line.values.iter().enumerate().map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v))).collect();
         let _ = write!(
             s,
             r#"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="2"{}/>"#,
@@ -402,7 +426,13 @@ pub fn bar_chart(c: &BarChart, width: f64) -> String {
     );
     for (i, r) in c.rows.iter().enumerate() {
         let y0 = top + i as f64 * row_h;
-        let _ = write!(s, r#"<text x="{:.1}" y="{:.1}" font-size="10" text-anchor="end">{}</text>"#, left - 6.0, y0 + 14.0, esc(&r.label));
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="{:.1}" font-size="10" text-anchor="end">{}</text>"#,
+            left - 6.0,
+            y0 + 14.0,
+            esc(&r.label)
+        );
         let w1 = w * r.first / max;
         let _ = write!(
             s,
