@@ -7,7 +7,7 @@
 //! database keeps is in the document.
 
 use crate::ids::*;
-use crate::meeting::Meeting;
+use crate::meeting::{Meeting, Minutes};
 use crate::priority::Priority;
 use crate::register::{Area, Council, Organisation, Person, User, check_geometry};
 use crate::situation::{Incident, IncidentCategory, IndicatorSeries, Narrative, ReportingOrganisation, Snapshot};
@@ -47,6 +47,8 @@ pub struct ExportDocument {
     pub narratives: Vec<Narrative>,
     #[serde(default)]
     pub snapshots: Vec<Snapshot>,
+    #[serde(default)]
+    pub minutes: Vec<Minutes>,
 }
 
 /// A problem in an import document, with the JSON path where it is.
@@ -84,6 +86,7 @@ impl ExportDocument {
             reporting_organisations: vec![],
             narratives: vec![],
             snapshots: vec![],
+            minutes: vec![],
         }
     }
 
@@ -236,6 +239,10 @@ impl ExportDocument {
         }
         for (i, n) in self.narratives.iter().enumerate() {
             refer(areas.contains(&n.area_id.0), format!("$.narratives[{i}].area_id"), "område")?;
+        }
+        let meetings: HashSet<i64> = self.meetings.iter().map(|m| m.id.0).collect();
+        for (i, m) in self.minutes.iter().enumerate() {
+            refer(meetings.contains(&m.meeting_id.0), format!("$.minutes[{i}].meeting_id"), "möte")?;
         }
         for (i, s) in self.snapshots.iter().enumerate() {
             refer(areas.contains(&s.area_id.0), format!("$.snapshots[{i}].area_id"), "område")?;

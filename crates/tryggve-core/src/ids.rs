@@ -58,4 +58,6 @@ id_type!(
     NarrativeId,
     /// A frozen lägesbild.
     SnapshotId,
+    /// Approved minutes.
+    MinutesId,
 );

@@ -116,3 +116,80 @@ mod tests {
         assert!(optional_count("-3").is_err());
     }
 }
+
+/// Masks what looks like personal data in free text for public outputs:
+/// personal identity and coordination numbers (with or without century,
+/// with `-`, `+` or nothing), e-mail addresses and phone numbers. The full
+/// detector with checksums comes with the privacy checks; this is the
+/// conservative mask public minutes use.
+pub fn mask_personal_data(s: &str) -> String {
+    let words: Vec<&str> = s.split_inclusive(char::is_whitespace).collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i];
+        let core = w
+            .trim_end_matches(char::is_whitespace)
+            .trim_matches(|c: char| matches!(c, ',' | '.' | ';' | ':' | '(' | ')'));
+        let digits: String = core.chars().filter(char::is_ascii_digit).collect();
+        let only_id_chars = !core.is_empty() && core.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | '+'));
+        if core.contains('@') && core.contains('.') {
+            out.push_str(&w.replace(core, "[maskerat]"));
+            i += 1;
+            continue;
+        }
+        if only_id_chars && (digits.len() == 10 || digits.len() == 12) {
+            out.push_str(&w.replace(core, "[maskerat]"));
+            i += 1;
+            continue;
+        }
+        // A phone number: starts with 0 or +46 and, with the following digit groups, has 8–12 digits.
+        if core.starts_with('0') || core.starts_with("+46") {
+            let mut j = i;
+            let mut n = 0;
+            while j < words.len() {
+                let c = words[j]
+                    .trim_end_matches(char::is_whitespace)
+                    .trim_matches(|c: char| matches!(c, ',' | '.' | ';' | ':'));
+                if c.is_empty() || !c.chars().all(|ch| ch.is_ascii_digit() || matches!(ch, '-' | '+')) {
+                    break;
+                }
+                n += c.chars().filter(char::is_ascii_digit).count();
+                j += 1;
+                if n >= 8 {
+                    break;
+                }
+            }
+            if (8..=12).contains(&n) {
+                out.push_str("[maskerat]");
+                if let Some(last) = words.get(j - 1)
+                    && last.ends_with(char::is_whitespace)
+                {
+                    out.push(' ');
+                }
+                i = j;
+                continue;
+            }
+        }
+        out.push_str(w);
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod mask_tests {
+    use super::mask_personal_data as m;
+
+    #[test]
+    fn identity_numbers_mail_and_phone_numbers_are_masked_and_other_numbers_kept() {
+        assert_eq!(m("Eleven 050101-1234 har flyttat."), "Eleven [maskerat] har flyttat.");
+        assert_eq!(m("Se 20050101+1234"), "Se [maskerat]");
+        assert_eq!(
+            m("Mejla anna.s@exempel.se eller ring 08 508 23 326 i dag."),
+            "Mejla [maskerat] eller ring [maskerat] i dag."
+        );
+        assert_eq!(m("48 ungdomar jobbade 9 veckor 2021."), "48 ungdomar jobbade 9 veckor 2021.");
+        assert_eq!(m("LOV3 Trekantsparken (220902)"), "LOV3 Trekantsparken (220902)");
+    }
+}

@@ -4,7 +4,7 @@ use crate::audit::diff;
 use crate::register::code;
 use crate::{Actor, Db, DbError, Result, Tx, on_tx, viewer_params, visible, with_pool};
 use sqlx::Row;
-use tryggve_core::meeting::{Attendee, Meeting, MeetingItem};
+use tryggve_core::meeting::{AgendaKind, Attendee, Meeting, MeetingItem, Minutes};
 use tryggve_core::priority::Priority;
 use tryggve_core::*;
 
@@ -39,6 +39,7 @@ macro_rules! map_meeting {
             contact_person_id: $r.try_get::<Option<i64>, _>("contact_person_id")?.map(PersonId),
             attendees: vec![],
             items: vec![],
+            invited: vec![],
             classification: code(Classification::parse, $r.try_get("classification")?)?,
             restricted_to: vec![],
             version: $r.try_get("version")?,
@@ -130,9 +131,28 @@ impl Db {
         let mut orgs = self.record_orgs("meeting").await?;
         let attendees: Vec<(i64, i64, String)> = with_pool!(self, p => sqlx::query_as(
             "SELECT meeting_id, person_id, title FROM meeting_attendees ORDER BY meeting_id, position").fetch_all(p).await?);
-        let items: Vec<(i64, String, String, String)> = with_pool!(self, p => sqlx::query_as(
-            "SELECT meeting_id, heading, body, classification FROM meeting_items ORDER BY meeting_id, position")
-            .fetch_all(p).await?);
+        let items: Vec<(i64, MeetingItem)> = with_pool!(self, p => {
+            let rows = sqlx::query("SELECT meeting_id, heading, body, classification, kind, decision, collaborations, measure_id \
+                                    FROM meeting_items ORDER BY meeting_id, position").fetch_all(p).await?;
+            rows.iter()
+                .map(|r| {
+                    Ok((r.try_get::<i64, _>("meeting_id")?, MeetingItem {
+                        heading: r.try_get("heading")?,
+                        body: r.try_get("body")?,
+                        classification: code(Classification::parse, r.try_get("classification")?)?,
+                        kind: code(AgendaKind::parse, r.try_get("kind")?)?,
+                        decision: r.try_get("decision")?,
+                        collaboration_ids: serde_json::from_str::<Vec<i64>>(&r.try_get::<String, _>("collaborations")?)?
+                            .into_iter()
+                            .map(CollaborationId)
+                            .collect(),
+                        measure_id: r.try_get::<Option<i64>, _>("measure_id")?.map(MeasureId),
+                    }))
+                })
+                .collect::<Result<Vec<_>>>()?
+        });
+        let invitees: Vec<(i64, i64)> = with_pool!(self, p => sqlx::query_as(
+            "SELECT meeting_id, person_id FROM meeting_invitees ORDER BY meeting_id, person_id").fetch_all(p).await?);
         for m in &mut list {
             m.restricted_to = orgs.remove(&m.id.0).unwrap_or_default();
             m.attendees = attendees
@@ -140,13 +160,13 @@ impl Db {
                 .filter(|a| a.0 == m.id.0)
                 .map(|a| Attendee { person_id: PersonId(a.1), title: a.2.clone() })
                 .collect();
-            for i in items.iter().filter(|i| i.0 == m.id.0) {
-                let classification = code(Classification::parse, i.3.clone())?;
+            for (_, i) in items.iter().filter(|i| i.0 == m.id.0) {
                 // Items are filtered like records: an item the viewer may not see is not there.
-                if tryggve_core::access::can_read(viewer, classification, &m.restricted_to) {
-                    m.items.push(MeetingItem { heading: i.1.clone(), body: i.2.clone(), classification });
+                if tryggve_core::access::can_read(viewer, i.classification, &m.restricted_to) {
+                    m.items.push(i.clone());
                 }
             }
+            m.invited = invitees.iter().filter(|x| x.0 == m.id.0).map(|x| PersonId(x.1)).collect();
         }
         Ok(list)
     }
@@ -184,6 +204,7 @@ impl Db {
         // Items the editor cannot see are kept as they are; only visible ones are replaced.
         tx.replace_visible_items(viewer, m).await?;
         tx.insert_attendees(m).await?;
+        tx.insert_invitees(m).await?;
         tx.set_record_orgs("meeting", m.id.0, &m.restricted_to).await?;
         tx.audit("update", "meeting", Some(m.id.0), diff(Some(&old), Some(m))).await?;
         tx.commit().await
@@ -213,6 +234,7 @@ impl Tx {
                 .execute(&mut *c).await?;
         });
         self.insert_attendees(m).await?;
+        self.insert_invitees(m).await?;
         self.insert_items(m, 0).await?;
         self.set_record_orgs("meeting", m.id.0, &m.restricted_to).await
     }
@@ -227,13 +249,27 @@ impl Tx {
         Ok(())
     }
 
+    async fn insert_invitees(&mut self, m: &Meeting) -> Result<()> {
+        on_tx!(self, c => {
+            sqlx::query("DELETE FROM meeting_invitees WHERE meeting_id = $1").bind(m.id.0).execute(&mut *c).await?;
+            for p in &m.invited {
+                sqlx::query("INSERT INTO meeting_invitees (meeting_id, person_id) VALUES ($1, $2)")
+                    .bind(m.id.0).bind(p.0).execute(&mut *c).await?;
+            }
+        });
+        Ok(())
+    }
+
     async fn insert_items(&mut self, m: &Meeting, first_position: i64) -> Result<()> {
         for (i, it) in m.items.iter().enumerate() {
             on_tx!(self, c => {
-                sqlx::query("INSERT INTO meeting_items (meeting_id, position, heading, body, classification) \
-                             VALUES ($1, $2, $3, $4, $5)")
+                sqlx::query("INSERT INTO meeting_items (meeting_id, position, heading, body, classification, kind, decision, \
+                             collaborations, measure_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
                     .bind(m.id.0).bind(first_position + i as i64).bind(&it.heading).bind(&it.body)
-                    .bind(it.classification.as_str()).execute(&mut *c).await?;
+                    .bind(it.classification.as_str()).bind(it.kind.as_str()).bind(&it.decision)
+                    .bind(serde_json::to_string(&it.collaboration_ids.iter().map(|c| c.0).collect::<Vec<_>>())?)
+                    .bind(it.measure_id.map(|x| x.0))
+                    .execute(&mut *c).await?;
             });
         }
         Ok(())
@@ -256,5 +292,99 @@ impl Tx {
             }
         }
         self.insert_items(m, next).await
+    }
+}
+
+macro_rules! map_minutes {
+    ($r:expr) => {
+        Minutes {
+            id: MinutesId($r.try_get("id")?),
+            meeting_id: MeetingId($r.try_get("meeting_id")?),
+            version: $r.try_get("version")?,
+            approved_at: $r.try_get("approved_at")?,
+            approved_by: $r.try_get("approved_by")?,
+            internal_content: $r.try_get("internal_content")?,
+            public_content: $r.try_get("public_content")?,
+            content_hash: $r.try_get("content_hash")?,
+            public_hash: $r.try_get("public_hash")?,
+            published: $r.try_get("published")?,
+        }
+    };
+}
+
+const MINUTES_COLS: &str = "SELECT id, meeting_id, version, approved_at, approved_by, internal_content, public_content, \
+    content_hash, public_hash, published FROM minutes";
+
+impl Db {
+    /// Approves minutes: stores both versions frozen, as the next version for the meeting.
+    pub async fn approve_minutes(&self, actor: &Actor, m: &Minutes) -> Result<Minutes> {
+        let mut tx = self.begin(actor.clone()).await?;
+        let id = tx.next_id("minutes").await?;
+        let version: i64 = on_tx!(tx, c => sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM minutes WHERE meeting_id = $1")
+            .bind(m.meeting_id.0).fetch_one(&mut *c).await?);
+        let minutes = Minutes {
+            id: MinutesId(id),
+            version,
+            approved_at: actor.at,
+            approved_by: actor.username.clone(),
+            ..m.clone()
+        };
+        tx.insert_minutes(&minutes).await?;
+        tx.audit("approve", "minutes", Some(id), serde_json::json!({
+            "meeting_id": minutes.meeting_id, "version": version, "content_hash": minutes.content_hash, "public_hash": minutes.public_hash,
+            "published": minutes.published,
+        })).await?;
+        tx.commit().await?;
+        Ok(minutes)
+    }
+
+    /// Publishes (or withdraws) the public version on the page that needs no login.
+    pub async fn publish_minutes(&self, actor: &Actor, id: MinutesId, published: bool) -> Result<()> {
+        let mut tx = self.begin(actor.clone()).await?;
+        let n = on_tx!(tx, c => sqlx::query("UPDATE minutes SET published = $1 WHERE id = $2").bind(published).bind(id.0)
+            .execute(&mut *c).await?.rows_affected());
+        if n == 0 {
+            return Err(DbError::NotFound);
+        }
+        tx.audit(if published { "publish" } else { "unpublish" }, "minutes", Some(id.0), serde_json::json!({})).await?;
+        tx.commit().await
+    }
+
+    /// The approved minutes of a meeting (every version, newest first), or of all meetings.
+    pub async fn minutes_of(&self, meeting: Option<MeetingId>) -> Result<Vec<Minutes>> {
+        let sql = sqlx::AssertSqlSafe(format!("{MINUTES_COLS} WHERE ($1 = 0 OR meeting_id = $1) ORDER BY id DESC"));
+        with_pool!(self, p => {
+            let rows = sqlx::query(sql).bind(meeting.map_or(0, |m| m.0)).fetch_all(p).await?;
+            rows.iter().map(|r| Ok(map_minutes!(r))).collect::<Result<Vec<_>>>()
+        })
+    }
+
+    pub async fn minutes(&self, id: MinutesId) -> Result<Minutes> {
+        let sql = sqlx::AssertSqlSafe(format!("{MINUTES_COLS} WHERE id = $1"));
+        with_pool!(self, p => {
+            let rows = sqlx::query(sql).bind(id.0).fetch_all(p).await?;
+            rows.iter().map(|r| Ok(map_minutes!(r))).collect::<Result<Vec<_>>>()?.pop().ok_or(DbError::NotFound)
+        })
+    }
+
+    /// Tries to change approved minutes (tests prove the database refuses).
+    #[doc(hidden)]
+    pub async fn try_alter_minutes(&self, id: MinutesId, content: &str) -> Result<()> {
+        let mut tx = self.begin(Actor::system(chrono::Utc::now().naive_utc())).await?;
+        on_tx!(tx, c => { sqlx::query("UPDATE minutes SET public_content = $1 WHERE id = $2").bind(content).bind(id.0).execute(&mut *c).await?; });
+        tx.commit().await
+    }
+}
+
+impl Tx {
+    pub(crate) async fn insert_minutes(&mut self, m: &Minutes) -> Result<()> {
+        on_tx!(self, c => {
+            sqlx::query("INSERT INTO minutes (id, meeting_id, version, approved_at, approved_by, internal_content, public_content, \
+                         content_hash, public_hash, published) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+                .bind(m.id.0).bind(m.meeting_id.0).bind(m.version).bind(m.approved_at).bind(&m.approved_by)
+                .bind(&m.internal_content).bind(&m.public_content).bind(&m.content_hash).bind(&m.public_hash).bind(m.published)
+                .execute(&mut *c).await?;
+        });
+        Ok(())
     }
 }

@@ -10,12 +10,14 @@ const SQLITE: &[(i64, &str)] = &[
     (2, include_str!("../migrations/sqlite/0002_situation.sql")),
     (3, include_str!("../migrations/sqlite/0003_workdoc.sql")),
     (4, include_str!("../migrations/sqlite/0004_lagesbild.sql")),
+    (5, include_str!("../migrations/sqlite/0005_minutes.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
     (2, include_str!("../migrations/postgres/0002_situation.sql")),
     (3, include_str!("../migrations/postgres/0003_workdoc.sql")),
     (4, include_str!("../migrations/postgres/0004_lagesbild.sql")),
+    (5, include_str!("../migrations/postgres/0005_minutes.sql")),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

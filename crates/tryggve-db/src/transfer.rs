@@ -27,6 +27,7 @@ const ID_TABLES: &[&str] = &[
     "indicator_series",
     "situation_narratives",
     "situation_snapshots",
+    "minutes",
 ];
 
 impl Db {
@@ -53,6 +54,11 @@ impl Db {
         doc.reporting_organisations = self.reporting_organisations().await?;
         doc.narratives = self.narratives(viewer).await?;
         doc.snapshots = self.snapshots(None).await?.into_iter().rev().collect();
+        // Approved minutes are public records; the internal version only for those who may see it all.
+        doc.minutes = self.minutes_of(None).await?.into_iter().rev().collect();
+        if !viewer.is_admin() {
+            doc.minutes.iter_mut().for_each(|m| m.internal_content = String::new());
+        }
         if !viewer.is_admin() {
             // Only an administrator's export holds other users: refer to them by name only.
             let me = viewer.user_id;
@@ -121,6 +127,9 @@ impl Db {
         }
         for sn in &doc.snapshots {
             tx.insert_snapshot(sn).await?;
+        }
+        for m in &doc.minutes {
+            tx.insert_minutes(m).await?;
         }
         let counts = serde_json::json!({
             "councils": doc.councils.len(), "organisations": doc.organisations.len(), "people": doc.people.len(),

@@ -41,8 +41,37 @@ pub fn respond(doc: &Document, format: &str, name: &str) -> Result<Response, App
         _ => return Err(AppError::NotFound),
     };
     let disposition = if inline { "inline".to_owned() } else { format!("attachment; filename=\"{name}.{format}\"") };
-    Ok(([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CONTENT_SECURITY_POLICY, document_policy(&bytes)),
+        ],
+        bytes,
+    )
         .into_response())
+}
+
+/// The policy of a standalone document: nothing may load or run, except its
+/// own stylesheet (allowed by hash, never by 'unsafe-inline') and its
+/// embedded pictures.
+pub fn document_policy(bytes: &[u8]) -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let text = String::from_utf8_lossy(bytes);
+    let mut styles = String::new();
+    let mut rest = text.as_ref();
+    while let Some(i) = rest.find("<style>") {
+        let after = &rest[i + "<style>".len()..];
+        let Some(j) = after.find("</style>") else { break };
+        let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(after[..j].as_bytes()));
+        styles.push_str(&format!(" 'sha256-{hash}'"));
+        rest = &after[j..];
+    }
+    let style = if styles.is_empty() { " 'none'".to_owned() } else { styles };
+    format!(
+        "default-src 'none'; style-src{style}; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+    )
 }
 
 #[cfg(test)]

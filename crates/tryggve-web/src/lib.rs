@@ -15,6 +15,7 @@ pub mod export;
 mod followup;
 mod form;
 pub mod lagesbild;
+pub mod minutes;
 mod pages;
 pub mod police_feed;
 mod resource;
@@ -80,6 +81,13 @@ async fn security_headers(req: axum::extract::Request, next: axum::middleware::N
     use axum::http::HeaderValue;
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    // A standalone document sets its own, stricter policy (see `export::respond`).
+    if h.contains_key("content-security-policy") {
+        h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+        h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+        h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+        return res;
+    }
     h.insert(
         "content-security-policy",
         HeaderValue::from_static(

@@ -120,6 +120,25 @@ enum RenderCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The minutes of a meeting.
+    Minutes {
+        /// The meeting's date (YYYY-MM-DD).
+        #[arg(long)]
+        meeting: String,
+        /// The body that met, when several met that day.
+        #[arg(long)]
+        body: Option<String>,
+        /// public or internal.
+        #[arg(long)]
+        version: String,
+        /// pdf, docx or html.
+        #[arg(long)]
+        format: String,
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// The lägesbild report of an area and period.
     Lagesbild {
         #[arg(long)]
@@ -481,6 +500,43 @@ async fn render(db: &Db, command: RenderCommand) -> anyhow::Result<()> {
                 .with_context(|| format!("{user} may see no collaboration called {collaboration:?}"))?;
             let v = tryggve_web::workdoc_export::view(db, &viewer, c.id, today).await.map_err(web_error)?;
             let bytes = tryggve_web::workdoc_export::render(&v, &format).map_err(web_error)?;
+            write_atomically(&out, &bytes)?;
+            println!("Wrote {} ({} bytes).", out.display(), bytes.len());
+        }
+        RenderCommand::Minutes { meeting, body, version, format, user, out } => {
+            if !["pdf", "docx", "html"].contains(&format.as_str()) {
+                bail!("--format must be pdf, docx or html");
+            }
+            let version =
+                tryggve_web::minutes::Version::parse(&version).context("--version must be public or internal")?;
+            let day = tryggve_core::text::date(&meeting).map_err(anyhow::Error::msg)?;
+            let u = find_user(db, &user).await?;
+            let viewer = viewer_of(&u);
+            let meetings = db.meetings(&viewer, None).await?;
+            let found: Vec<_> = meetings
+                .iter()
+                .filter(|m| m.starts_at.date() == day)
+                .filter(|m| body.as_ref().is_none_or(|b| m.body.eq_ignore_ascii_case(b.trim())))
+                .collect();
+            let m = match found.as_slice() {
+                [m] => *m,
+                [] => bail!("{user} may see no meeting on {day}"),
+                _ => bail!("several bodies met on {day}: name one with --body"),
+            };
+            let v = tryggve_web::minutes::build(db, &viewer, m.id, version).await.map_err(web_error)?;
+            // Approved minutes say so; otherwise this is a draft.
+            let status = match db.minutes_of(Some(m.id)).await?.first() {
+                Some(a) => {
+                    format!("Justerat {} av {}, version {}", a.approved_at.format("%Y-%m-%d"), a.approved_by, a.version)
+                }
+                None => "Utkast – ej justerat".to_owned(),
+            };
+            let doc = tryggve_web::minutes::document(&v, &status);
+            let bytes = match format.as_str() {
+                "pdf" => tryggve_render::to_pdf(&doc)?,
+                "docx" => tryggve_render::to_docx(&doc)?,
+                _ => tryggve_render::to_html(&doc)?.into_bytes(),
+            };
             write_atomically(&out, &bytes)?;
             println!("Wrote {} ({} bytes).", out.display(), bytes.len());
         }

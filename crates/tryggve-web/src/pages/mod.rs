@@ -26,10 +26,12 @@ mod followup;
 mod home;
 mod lagesbild;
 mod login;
+mod meetings;
 mod records;
 
 pub use followup::since_point;
 pub use lagesbild::member_viewer;
+pub use records::swedish_when;
 pub use records::{FollowUpInput, author_name, check_follow_up};
 
 /// What every page's frame needs: title, user menu, CSRF token, demo banner.
@@ -137,6 +139,14 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/sedan", get(followup::since))
         .route("/platser/{id}", get(followup::dossier))
         .route("/sok", get(followup::search))
+        .route("/moten/{id}", get(meetings::meeting))
+        .route("/moten/{id}/dagordning", axum::routing::post(meetings::agenda_change))
+        .route("/moten/{id}/protokoll/{version}/{format}", get(meetings::draft))
+        .route("/moten/{id}/justera", get(meetings::approve_form).post(meetings::approve))
+        .route("/protokoll", get(meetings::published))
+        .route("/protokoll/{id}", get(meetings::approved))
+        .route("/protokoll/{id}/{version}/{format}", get(meetings::approved_file))
+        .route("/protokoll/{id}/publicera", axum::routing::post(meetings::publish))
         .route("/lagesbild", get(lagesbild::view))
         .route("/lagesbild/rapport/{format}", get(lagesbild::report))
         .route("/lagesbild/text", axum::routing::post(lagesbild::save_text))

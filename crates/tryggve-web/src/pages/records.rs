@@ -29,7 +29,6 @@ pub(super) fn routes(r: Router<AppState>) -> Router<AppState> {
         .route("/atgarder/{id}", get(measure))
         .route("/atgarder/{id}/uppfoljning", post(add_follow_up))
         .route("/prioriteringar/{id}", get(priority))
-        .route("/moten/{id}", get(meeting))
 }
 
 /// Splits free text into paragraphs at blank lines (templates render each as `<p>`).
@@ -334,23 +333,6 @@ async fn priority(State(s): State<AppState>, user: CurrentUser, Path(id): Path<S
     result.unwrap_or_else(|e| error_page(e, Some(&user)))
 }
 
-pub struct AttendeeRow {
-    pub name: String,
-    pub title: String,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "meeting.html")]
-pub struct MeetingPage {
-    layout: Layout,
-    m: Meeting,
-    when: String,
-    attendees: Vec<AttendeeRow>,
-    contact: Option<tryggve_core::register::Person>,
-    next: Option<Meeting>,
-    can_edit: bool,
-}
-
 /// "Fredagen den 17 september 2021 kl. 09.00-11.00", as the minutes write it.
 pub fn swedish_when(m: &Meeting) -> String {
     use chrono::Datelike;
@@ -382,41 +364,6 @@ pub fn swedish_when(m: &Meeting) -> String {
         s.push_str(&format!("-{}", e.format("%H.%M")));
     }
     s
-}
-
-async fn meeting(State(s): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Response {
-    let result: Result<Response, AppError> = async {
-        let viewer = user.viewer();
-        let m = s.db.meeting(&viewer, parse_id(&id)?).await?;
-        let lk = Lookups::load(&s.db).await?;
-        let attendees = m
-            .attendees
-            .iter()
-            .map(|a| AttendeeRow { name: lk.person_name(Some(a.person_id)), title: a.title.clone() })
-            .collect();
-        let contact = match m.contact_person_id {
-            Some(p) => Some(s.db.person(p).await?),
-            None => None,
-        };
-        let next =
-            s.db.meetings(&viewer, Some(m.council_id))
-                .await?
-                .into_iter()
-                .filter(|x| x.starts_at > m.starts_at)
-                .min_by_key(|x| x.starts_at);
-        Ok(MeetingPage {
-            layout: Layout::new(&s, Some(&user), m.label(), Meeting::PATH),
-            when: swedish_when(&m),
-            attendees,
-            contact,
-            next,
-            can_edit: user.may(Action::EditWorkingDocuments),
-            m,
-        }
-        .into_response())
-    }
-    .await;
-    result.unwrap_or_else(|e| error_page(e, Some(&user)))
 }
 
 #[cfg(test)]
@@ -459,10 +406,12 @@ async fn workdoc_download(
         let name = format!("arbetsdokument-{}-{}", crate::export::file_stem(&v.collaboration), v.date);
         let disposition =
             if format == "html" { "inline".to_owned() } else { format!("attachment; filename=\"{name}.{format}\"") };
+        let policy = crate::export::document_policy(if format == "html" { &bytes } else { b"" });
         Ok((
             [
                 (axum::http::header::CONTENT_TYPE, crate::workdoc_export::content_type(&format).to_owned()),
                 (axum::http::header::CONTENT_DISPOSITION, disposition),
+                (axum::http::header::CONTENT_SECURITY_POLICY, policy),
             ],
             bytes,
         )

@@ -225,6 +225,8 @@ pub struct MeetingInput {
     pub contact_person_id: String,
     #[serde(default, deserialize_with = "flex_list")]
     pub attendee_ids: Vec<String>,
+    #[serde(default, deserialize_with = "flex_list")]
+    pub invited_ids: Vec<String>,
     #[serde(default, deserialize_with = "flex_string")]
     pub classification: String,
     #[serde(default, deserialize_with = "flex_list")]
@@ -277,6 +279,7 @@ impl Resource for Meeting {
             opening: self.opening.clone(),
             contact_person_id: self.contact_person_id.map(|p| p.to_string()).unwrap_or_default(),
             attendee_ids: self.attendees.iter().map(|a| a.person_id.to_string()).collect(),
+            invited_ids: self.invited.iter().map(|p| p.to_string()).collect(),
             classification: self.classification.as_str().into(),
             restricted_to: self.restricted_to.iter().map(|o| o.to_string()).collect(),
             version: self.version.to_string(),
@@ -314,6 +317,8 @@ impl Resource for Meeting {
                 attendees.push(Attendee { person_id: pid, title });
             }
         }
+        let invited: Vec<PersonId> =
+            i.invited_ids.iter().filter_map(|p| lk.check_person(&mut e, "invited_ids", p)).collect();
         let (classification, restricted_to) = check_classification(&mut e, lk, &i.classification, &i.restricted_to);
         let version = parse_version(&mut e, existing.is_some(), &i.version);
         e.into_result(|| {
@@ -330,6 +335,7 @@ impl Resource for Meeting {
                 contact_person_id,
                 attendees,
                 items: existing.map(|m| m.items.clone()).unwrap_or_default(),
+                invited,
                 classification,
                 restricted_to,
                 version,
@@ -350,6 +356,7 @@ impl Resource for Meeting {
             Field::new("online", "Digitalt möte", "checkbox", &i.online),
             Field::new("opening", "Öppnande", "textarea", &i.opening),
             Field::new("contact_person_id", "Kontaktperson", "select", &i.contact_person_id).options(people),
+            Field::new("invited_ids", "Inbjudna", "checkboxes", "").options(lk.person_options()).values(&i.invited_ids),
             Field::new("attendee_ids", "Närvarande", "checkboxes", "")
                 .options(lk.person_options())
                 .values(&i.attendee_ids),

@@ -4,6 +4,8 @@
 
 mod helpers;
 
+mod minutes;
+
 mod api;
 mod auth;
 mod browser;
