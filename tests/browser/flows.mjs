@@ -87,6 +87,33 @@ try {
   check(graphics.every(g => g.alt.length > 20 && g.ok), `graphics render with text alternatives: ${JSON.stringify(graphics)}`);
   await audit(page, 'lägesbild');
 
+  // Plan a meeting, give it the council's agenda, approve its minutes and download them.
+  await page.goto(`${base}/moten/ny`);
+  await page.selectOption('#f-council_id', '1');
+  await page.fill('#f-body', 'Hägersten-Älvsjös lokala brottsförebyggande råd');
+  await page.fill('#f-date', '2026-12-11');
+  await page.fill('#f-start_time', '09:00');
+  await page.fill('#f-end_time', '11:00');
+  await page.fill('#f-location', 'Telefonvägen 30');
+  await page.selectOption('#f-classification', 'public');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Spara")')]);
+  check(/\/moten\/\d+$/.test(page.url()), `the meeting is saved: ${page.url()}`);
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Använd rådets dagordning")')]);
+  check((await page.textContent('ol.agenda')).includes('Platssamverkan Liljeholmen'), 'the agenda has an item per collaboration');
+  await audit(page, 'meeting with agenda');
+  const meetingUrl = page.url().split('#')[0];
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("Justera protokollet")')]);
+  check((await page.textContent('main')).includes('allmän handling'), 'approval warns that the minutes become a public record');
+  await audit(page, 'approve minutes');
+  await page.check('input[name="confirm"]');
+  await page.check('input[name="publish"]');
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Justera")')]);
+  check(page.url().includes('/protokoll/'), `approved minutes open: ${page.url()}`);
+  await page.goto(meetingUrl);
+  const pdfHref = await page.getAttribute('a:has-text("PDF") >> nth=2', 'href');
+  const pdf = await page.request.get(`${base}${pdfHref}`);
+  check(pdf.ok() && (await pdf.body()).subarray(0, 4).toString() === '%PDF', `the minutes download as PDF (${pdfHref})`);
+
   // A form with errors is announced and keeps what was typed.
   await page.goto(`${base}/personer/ny`);
   await page.fill('#f-title', 'Fältassistent');
