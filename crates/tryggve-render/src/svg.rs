@@ -417,13 +417,19 @@ pub fn bar_chart(c: &BarChart, width: f64) -> String {
     s.push_str(r##"<defs><pattern id="bars-hatch" patternUnits="userSpaceOnUse" width="5" height="5" patternTransform="rotate(45)"><rect width="5" height="5" fill="#fff"/><line x1="0" y1="0" x2="0" y2="5" stroke="#7a5c00" stroke-width="2"/></pattern></defs>"##);
     let _ = write!(
         s,
-        r##"<rect x="{left}" y="6" width="12" height="10" fill="#08519c"/><text x="{}" y="15" font-size="10">{}</text><rect x="{}" y="6" width="12" height="10" fill="url(#bars-hatch)" stroke="#7a5c00"/><text x="{}" y="15" font-size="10">{}</text>"##,
+        r##"<rect x="{left}" y="6" width="12" height="10" fill="#08519c"/><text x="{}" y="15" font-size="10">{}</text>"##,
         left + 16.0,
-        esc(&c.first_label),
-        left + 170.0,
-        left + 186.0,
-        esc(&c.second_label)
+        esc(&c.first_label)
     );
+    if c.rows.iter().any(|r| r.second.is_some()) {
+        let _ = write!(
+            s,
+            r##"<rect x="{}" y="6" width="12" height="10" fill="url(#bars-hatch)" stroke="#7a5c00"/><text x="{}" y="15" font-size="10">{}</text>"##,
+            left + 170.0,
+            left + 186.0,
+            esc(&c.second_label)
+        );
+    }
     for (i, r) in c.rows.iter().enumerate() {
         let y0 = top + i as f64 * row_h;
         let _ = write!(

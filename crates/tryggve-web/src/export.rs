@@ -64,7 +64,7 @@ pub fn document_policy(bytes: &[u8]) -> String {
     while let Some(i) = rest.find("<style>") {
         let after = &rest[i + "<style>".len()..];
         let Some(j) = after.find("</style>") else { break };
-        let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(after[..j].as_bytes()));
+        let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&after.as_bytes()[..j]));
         styles.push_str(&format!(" 'sha256-{hash}'"));
         rest = &after[j..];
     }

@@ -73,6 +73,8 @@ pub struct IndicatorBlock {
     pub unit: String,
     /// (area, dimension, period label, value) rows for this area and the areas above it.
     pub rows: Vec<(String, String, String, String)>,
+    /// The values of `rows`, for the chart.
+    pub values: Vec<f64>,
 }
 
 fn category_label(lk: &Lookups, code: &str) -> String {
@@ -202,7 +204,16 @@ pub async fn build(db: &Db, viewer: &Viewer, q: &PictureQuery, today: NaiveDate)
                     )
                 })
                 .collect();
+            let values = s
+                .observations
+                .iter()
+                .filter(|o| {
+                    o.area_id.is_some_and(|a| chain.contains(&a)) || names.contains(&o.area_name.to_lowercase())
+                })
+                .map(|o| o.value)
+                .collect();
             (!rows.is_empty()).then(|| IndicatorBlock {
+                values,
                 name: s.name.clone(),
                 source: s.source.clone(),
                 licence: s.licence.clone(),
@@ -284,6 +295,9 @@ pub struct Graphics {
     pub map: String,
     pub series: String,
     pub districts: String,
+    /// One chart per indicator series, its source in the title.
+    #[serde(default)]
+    pub indicators: Vec<String>,
 }
 
 /// Projects a GeoJSON polygon or multipolygon to SWEREF 99 TM metres.
@@ -385,7 +399,7 @@ pub async fn graphics(db: &Db, view: &LagesbildView) -> Result<Graphics, AppErro
         .filter(|s| Some(s.source_kind) == main_kind)
         .map(|s| (s, s.points.iter().map(|p| p.1).sum()))
         .collect();
-    cats.sort_by(|a, b| b.1.cmp(&a.1));
+    cats.sort_by_key(|c| std::cmp::Reverse(c.1));
     let periods: Vec<String> = {
         let mut p: Vec<String> = cats.iter().flat_map(|(s, _)| s.points.iter().map(|x| x.0.clone())).collect();
         p.sort();
@@ -444,7 +458,37 @@ pub async fn graphics(db: &Db, view: &LagesbildView) -> Result<Graphics, AppErro
             760.0,
         )
     };
-    Ok(Graphics { map, series, districts })
+    let indicators = view
+        .indicators
+        .iter()
+        .map(|i| {
+            svg::bar_chart(
+                &svg::BarChart {
+                    title: format!("{} (källa: {})", i.name, i.source),
+                    description: format!(
+                        "Värden i {} per område, vad och period; samma siffror finns i tabellen.",
+                        i.unit
+                    ),
+                    first_label: format!("{} ({})", i.name, i.unit),
+                    second_label: String::new(),
+                    percent: false,
+                    rows: i
+                        .rows
+                        .iter()
+                        .zip(&i.values)
+                        .take(20)
+                        .map(|((a, d, p, _), v)| svg::BarRow {
+                            label: format!("{a}, {d}, {p}"),
+                            first: *v,
+                            second: None,
+                        })
+                        .collect(),
+                },
+                760.0,
+            )
+        })
+        .collect();
+    Ok(Graphics { map, series, districts, indicators })
 }
 
 /// The lägesbild report as a document (PDF, HTML): the same view model as the page.
@@ -525,8 +569,15 @@ pub fn report(v: &LagesbildView) -> tryggve_render::Document {
             .extend(n.split("\n\n").filter(|p| !p.trim().is_empty()).map(|p| Block::Paragraph(p.trim().to_owned()))),
         None => blocks.push(Block::Paragraph("Ingen text skriven för perioden.".into())),
     }
-    for i in &v.indicators {
+    for (k, i) in v.indicators.iter().enumerate() {
         blocks.push(Block::Heading { level: 2, text: i.name.clone() });
+        if let Some(g) = v.graphics.indicators.get(k) {
+            blocks.push(Block::Svg {
+                svg: g.clone(),
+                alt: format!("Diagram över {}, källa {}.", i.name, i.source),
+                width_mm: 170.0,
+            });
+        }
         let mut note = format!("Källa: {}", i.source);
         if !i.licence.is_empty() {
             note.push_str(&format!(" · {}", i.licence));

@@ -23,6 +23,8 @@ pub mod situation;
 pub mod workdoc_export;
 
 pub use error::AppError;
+/// The viewer a frozen lägesbild is built for: a council member of no particular organisation.
+pub use pages::member_viewer as pages_member_viewer;
 pub use resource::{check_password, check_username};
 
 /// Settings the web layer needs.

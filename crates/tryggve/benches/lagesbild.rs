@@ -445,11 +445,20 @@ impl Timing {
     }
 }
 
+/// `text` percent-encoded for a query string.
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 async fn time(
     http: &reqwest::Client,
     url: &str,
     token: &str,
-    query: &[(&str, &str)],
     requests: usize,
     endpoint: &'static str,
 ) -> Result<(Timing, String)> {
@@ -457,7 +466,7 @@ async fn time(
     let mut last = String::new();
     for k in 0..WARM_UP + requests {
         let t = Instant::now();
-        let res = http.get(url).query(query).bearer_auth(token).send().await?;
+        let res = http.get(url).bearer_auth(token).send().await?;
         let status = res.status();
         let body = res.text().await?;
         let elapsed = t.elapsed();
@@ -503,10 +512,10 @@ async fn run(store: &Store) -> Result<()> {
 
     let last = NaiveDate::from_ymd_opt(LAST_DAY.0, LAST_DAY.1, LAST_DAY.2).expect("a date");
     let (from, to) = ((last - Days::days(7 * 12 - 1)).to_string(), last.to_string());
-    let query = [("area", area.as_str()), ("from", from.as_str()), ("to", to.as_str())];
-    let (api, figures) =
-        time(&http, &format!("{base}/api/v1/situation"), &token, &query, requests, "GET /api/v1/situation").await?;
-    let (page, html) = time(&http, &format!("{base}/lagesbild"), &token, &query, requests, "GET /lagesbild").await?;
+    let query = format!("area={}&from={from}&to={to}", encode(&area));
+    let api_url = format!("{base}/api/v1/situation?{query}");
+    let (api, figures) = time(&http, &api_url, &token, requests, "GET /api/v1/situation").await?;
+    let (page, html) = time(&http, &format!("{base}/lagesbild?{query}"), &token, requests, "GET /lagesbild").await?;
     server.abort();
     db.close().await;
 

@@ -48,6 +48,11 @@ impl LagesbildPage {
         format!("data:image/svg+xml;base64,{}", base64::engine::general_purpose::STANDARD.encode(svg))
     }
 
+    /// The chart of the k-th indicator series, as a data URI ("" when there is none).
+    pub fn indicator_uri(&self, k: &usize) -> String {
+        self.v.graphics.indicators.get(*k).map(|g| self.data_uri(g)).unwrap_or_default()
+    }
+
     pub fn missing_reporters(&self) -> Vec<String> {
         self.v.reporters.iter().filter(|r| !r.reported).map(|r| r.organisation.clone()).collect()
     }

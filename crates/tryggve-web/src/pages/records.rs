@@ -366,33 +366,6 @@ pub fn swedish_when(m: &Meeting) -> String {
     s
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn meeting_times_are_written_as_in_the_minutes() {
-        let d = chrono::NaiveDate::from_ymd_opt(2021, 9, 17).unwrap();
-        let m = Meeting {
-            id: MeetingId(1),
-            council_id: CouncilId(1),
-            body: "Råd".into(),
-            starts_at: d.and_hms_opt(9, 0, 0).unwrap(),
-            ends_at: d.and_hms_opt(11, 0, 0),
-            location: String::new(),
-            online: true,
-            opening: String::new(),
-            contact_person_id: None,
-            attendees: vec![],
-            items: vec![],
-            classification: Classification::Public,
-            restricted_to: vec![],
-            version: 1,
-        };
-        assert_eq!(swedish_when(&m), "Fredagen den 17 september 2021 kl. 09.00-11.00");
-    }
-}
-
 /// The working document as DOCX, XLSX, PDF or print HTML: what the viewer may see, nothing more.
 async fn workdoc_download(
     State(s): State<AppState>,
@@ -419,4 +392,32 @@ async fn workdoc_download(
     }
     .await;
     result.unwrap_or_else(|e| error_page(e, Some(&user)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meeting_times_are_written_as_in_the_minutes() {
+        let d = chrono::NaiveDate::from_ymd_opt(2021, 9, 17).unwrap();
+        let m = Meeting {
+            id: MeetingId(1),
+            council_id: CouncilId(1),
+            body: "Råd".into(),
+            starts_at: d.and_hms_opt(9, 0, 0).unwrap(),
+            ends_at: d.and_hms_opt(11, 0, 0),
+            location: String::new(),
+            online: true,
+            opening: String::new(),
+            contact_person_id: None,
+            attendees: vec![],
+            items: vec![],
+            invited: vec![],
+            classification: Classification::Public,
+            restricted_to: vec![],
+            version: 1,
+        };
+        assert_eq!(swedish_when(&m), "Fredagen den 17 september 2021 kl. 09.00-11.00");
+    }
 }

@@ -300,3 +300,48 @@ fn the_cli_renders_a_lagesbild_report() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("--format must be pdf or html"));
 }
+
+/// Compares `actual` with the golden file, or writes it when `UPDATE_GOLDEN` is set.
+fn golden(name: &str, actual: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
+    if std::env::var("UPDATE_GOLDEN").is_ok() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("{} is missing: run with UPDATE_GOLDEN=1", path.display()));
+    if expected != actual {
+        let line = expected.lines().zip(actual.lines()).position(|(a, b)| a != b).unwrap_or(0);
+        panic!(
+            "{name} differs from the golden file at line {}:\n  golden: {}\n  actual: {}\n(run with UPDATE_GOLDEN=1 if the change is intended)",
+            line + 1,
+            expected.lines().nth(line).unwrap_or(""),
+            actual.lines().nth(line).unwrap_or("")
+        );
+    }
+}
+
+both!(the_lagesbild_view_model_is_pinned_and_every_svg_is_well_formed, |b| async move {
+    let app = TestApp::demo(b).await.unwrap();
+    lived_in(&app).await;
+    let q = tryggve_web::situation::PictureQuery {
+        area: Some("Hägersten-Älvsjö".into()),
+        from: Some("2026-06-01".into()),
+        to: Some("2026-08-23".into()),
+        ..Default::default()
+    };
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+    let v = tryggve_web::lagesbild::build(&app.db, &tryggve_web::pages_member_viewer(), &q, today).await.unwrap();
+    let graphics = [&v.graphics.map, &v.graphics.series, &v.graphics.districts];
+    for svg in graphics.into_iter().chain(v.graphics.indicators.iter()) {
+        if !svg.is_empty() {
+            roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("an SVG is not well-formed XML: {e}"));
+        }
+    }
+    assert!(!v.graphics.map.is_empty() && !v.graphics.series.is_empty());
+    // The figures and words are pinned; the pictures are checked above.
+    let mut json = serde_json::to_value(&v).unwrap();
+    json["graphics"] = serde_json::json!("(checked separately)");
+    golden("lagesbild_view.json", &(serde_json::to_string_pretty(&json).unwrap() + "\n"));
+});
