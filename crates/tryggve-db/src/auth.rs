@@ -136,7 +136,8 @@ impl Db {
         Ok(())
     }
 
-    /// Starts a browser session (the id is given as its hash).
+    /// Starts a browser session (the id is given as its hash); `method` says
+    /// how the user proved who they are (`password`, `oidc`) in the audit log.
     pub async fn create_session(
         &self,
         actor: &Actor,
@@ -144,6 +145,7 @@ impl Db {
         id_hash: &str,
         csrf: &str,
         expires: NaiveDateTime,
+        method: &str,
     ) -> Result<()> {
         let mut tx = self.begin(actor.clone()).await?;
         let now = actor.at;
@@ -153,7 +155,7 @@ impl Db {
                 .bind(id_hash).bind(user.0).bind(csrf).bind(now).bind(expires)
                 .execute(&mut *c).await?;
         });
-        tx.audit("login", "user", Some(user.0), serde_json::json!({})).await?;
+        tx.audit("login", "user", Some(user.0), serde_json::json!({ "method": method })).await?;
         tx.commit().await
     }
 

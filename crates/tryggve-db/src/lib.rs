@@ -27,6 +27,7 @@ pub mod lagesbild;
 pub mod meetings;
 mod migrate;
 pub mod register;
+pub mod retention;
 pub mod schema;
 pub mod search;
 pub mod situation;
@@ -182,6 +183,7 @@ impl Db {
         };
         let db = Db { pool, write_lock: Arc::new(tokio::sync::Mutex::new(())) };
         migrate::run(&db).await?;
+        db.backfill_audit_hashes().await?;
         Ok(db)
     }
 

@@ -11,6 +11,7 @@ const SQLITE: &[(i64, &str)] = &[
     (3, include_str!("../migrations/sqlite/0003_workdoc.sql")),
     (4, include_str!("../migrations/sqlite/0004_lagesbild.sql")),
     (5, include_str!("../migrations/sqlite/0005_minutes.sql")),
+    (6, include_str!("../migrations/sqlite/0006_audit_chain.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -18,6 +19,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (3, include_str!("../migrations/postgres/0003_workdoc.sql")),
     (4, include_str!("../migrations/postgres/0004_lagesbild.sql")),
     (5, include_str!("../migrations/postgres/0005_minutes.sql")),
+    (6, include_str!("../migrations/postgres/0006_audit_chain.sql")),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

@@ -28,6 +28,7 @@ const ID_TABLES: &[&str] = &[
     "situation_narratives",
     "situation_snapshots",
     "minutes",
+    "retention_log",
 ];
 
 impl Db {

@@ -8,6 +8,7 @@ use axum::routing::get;
 use std::sync::Arc;
 use tryggve_db::Db;
 
+mod access_log;
 mod api;
 pub mod auth;
 mod error;
@@ -16,6 +17,7 @@ mod followup;
 mod form;
 pub mod lagesbild;
 pub mod minutes;
+pub mod oidc;
 mod pages;
 pub mod police_feed;
 mod resource;
@@ -23,6 +25,7 @@ pub mod situation;
 pub mod workdoc_export;
 
 pub use error::AppError;
+pub use pages::audit_to_csv;
 /// The viewer a frozen lägesbild is built for: a council member of no particular organisation.
 pub use pages::member_viewer as pages_member_viewer;
 pub use resource::{check_password, check_username};
@@ -38,11 +41,13 @@ pub struct WebConfig {
     pub session_hours: i64,
     /// A measure without a follow-up for this many weeks has stalled.
     pub stalled_weeks: i64,
+    /// Login with the municipality's identity provider; `None` means off.
+    pub oidc: Option<oidc::OidcConfig>,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { demo: false, secure_cookies: true, session_hours: 12, stalled_weeks: 8 }
+        WebConfig { demo: false, secure_cookies: true, session_hours: 12, stalled_weeks: 8, oidc: None }
     }
 }
 
@@ -52,11 +57,20 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<WebConfig>,
     pub(crate) limiter: Arc<auth::LoginLimiter>,
+    /// The identity provider, when OpenID Connect login is configured.
+    pub(crate) oidc: Option<Arc<oidc::Oidc>>,
 }
 
 /// The one app builder: `serve` and the tests call this.
 pub fn router(db: Db, config: WebConfig) -> Router {
-    let state = AppState { db, config: Arc::new(config), limiter: Arc::default() };
+    let oidc = config.oidc.clone().and_then(|c| match oidc::Oidc::new(c) {
+        Ok(o) => Some(Arc::new(o)),
+        Err(e) => {
+            tracing::error!(error = %e, "OpenID Connect login is off: no HTTP client");
+            None
+        }
+    });
+    let state = AppState { db, config: Arc::new(config), limiter: Arc::default(), oidc };
     Router::new()
         .route("/health", get(health))
         .route("/static/{file}", get(pages::static_file))

@@ -25,12 +25,45 @@ pub struct Config {
     pub log_format: String,
     /// A measure without a follow-up for this many weeks has stalled.
     pub stalled_weeks: i64,
+    /// Retention: incidents are removed this many months after they happened (0 keeps them).
+    pub retention_incident_months: i64,
     /// The police's events feed to fetch on a schedule; empty means off.
     pub police_feed_url: String,
     /// Minutes between fetches (never more often than once a minute).
     pub police_feed_interval_minutes: u64,
     /// Who runs this installation, sent in the feed's User-Agent.
     pub police_feed_contact: String,
+    /// OpenID Connect login: the identity provider's issuer URL; empty means off.
+    pub oidc_issuer: String,
+    /// Tryggve's client id at the identity provider.
+    pub oidc_client_id: String,
+    /// The client secret; empty means a public client (PKCE alone).
+    pub oidc_client_secret: Secret,
+    /// Tryggve's `/login/oidc/callback` URL as registered at the provider.
+    pub oidc_redirect_url: String,
+    /// Scopes asked for (`openid` is always included).
+    pub oidc_scopes: String,
+    /// The claim holding the user name (`sub` when the token lacks it).
+    pub oidc_username_claim: String,
+    /// A claim naming the user's organisation in the register; empty means not mapped.
+    pub oidc_organisation_claim: String,
+    /// A claim holding the role; empty means not mapped (new users are readers).
+    pub oidc_role_claim: String,
+    /// Create users at their first login and keep organisation and role in step with the claims.
+    pub oidc_auto_create: bool,
+    /// The text of the login page's button.
+    pub oidc_button_label: String,
+}
+
+/// A secret setting: read like a string, never shown by `Debug`.
+#[derive(Clone, Default, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_empty() { "\"\"" } else { "\"…\"" })
+    }
 }
 
 impl Default for Config {
@@ -43,9 +76,20 @@ impl Default for Config {
             session_hours: 12,
             log_format: "text".into(),
             stalled_weeks: 8,
+            retention_incident_months: 36,
             police_feed_url: String::new(),
             police_feed_interval_minutes: 10,
             police_feed_contact: String::new(),
+            oidc_issuer: String::new(),
+            oidc_client_id: String::new(),
+            oidc_client_secret: Secret::default(),
+            oidc_redirect_url: String::new(),
+            oidc_scopes: "openid profile email".into(),
+            oidc_username_claim: "preferred_username".into(),
+            oidc_organisation_claim: String::new(),
+            oidc_role_claim: String::new(),
+            oidc_auto_create: true,
+            oidc_button_label: "Logga in med kommunens konto".into(),
         }
     }
 }
@@ -94,7 +138,44 @@ impl Config {
         if let Some(v) = get("TRYGGVE_POLICE_FEED_URL") {
             self.police_feed_url = v;
         }
+        if let Some(v) = get("TRYGGVE_OIDC_ISSUER") {
+            self.oidc_issuer = v;
+        }
+        if let Some(v) = get("TRYGGVE_OIDC_CLIENT_ID") {
+            self.oidc_client_id = v;
+        }
+        if let Some(v) = get("TRYGGVE_OIDC_CLIENT_SECRET") {
+            self.oidc_client_secret = Secret(v);
+        }
+        if let Some(v) = get("TRYGGVE_OIDC_REDIRECT_URL") {
+            self.oidc_redirect_url = v;
+        }
         Ok(())
+    }
+
+    /// OpenID Connect login as the web layer takes it: `None` when
+    /// `oidc_issuer` is empty, an error when the settings cannot work.
+    pub fn oidc(&self) -> anyhow::Result<Option<tryggve_web::oidc::OidcConfig>> {
+        if self.oidc_issuer.trim().is_empty() {
+            return Ok(None);
+        }
+        let optional = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        let mut c = tryggve_web::oidc::OidcConfig::new(
+            self.oidc_issuer.trim(),
+            self.oidc_client_id.trim(),
+            self.oidc_redirect_url.trim(),
+        );
+        c.client_secret = optional(&self.oidc_client_secret.0);
+        c.scopes = self.oidc_scopes.clone();
+        c.username_claim = self.oidc_username_claim.trim().to_owned();
+        c.organisation_claim = optional(&self.oidc_organisation_claim);
+        c.role_claim = optional(&self.oidc_role_claim);
+        c.auto_create = self.oidc_auto_create;
+        if let Some(label) = optional(&self.oidc_button_label) {
+            c.button_label = label;
+        }
+        c.check().map_err(|e| anyhow::anyhow!("OpenID Connect settings: {e}"))?;
+        Ok(Some(c))
     }
 
     /// The database URL, defaulting to SQLite in the data folder (which is created).
@@ -121,6 +202,26 @@ mod tests {
         assert_eq!(c.session_hours, 2);
         assert!(toml::from_str::<Config>("adr = 1").is_err(), "unknown keys are errors");
         assert!(c.apply_env(|k| (k == "TRYGGVE_SECURE_COOKIES").then(|| "maybe".to_string())).is_err());
+    }
+
+    #[test]
+    fn oidc_is_off_unless_an_issuer_is_set_and_its_secret_is_never_shown() {
+        assert!(Config::default().oidc().unwrap().is_none());
+        let mut c: Config = toml::from_str(
+            "oidc_issuer = \"https://login.kommun.example.se\"\noidc_client_id = \"tryggve\"\n\
+             oidc_redirect_url = \"https://tryggve.kommun.example.se/login/oidc/callback\"\n\
+             oidc_role_claim = \"tryggve_role\"",
+        )
+        .unwrap();
+        c.apply_env(|k| (k == "TRYGGVE_OIDC_CLIENT_SECRET").then(|| "hemligt".to_string())).unwrap();
+        assert!(!format!("{c:?}").contains("hemligt"));
+        let o = c.oidc().unwrap().unwrap();
+        assert_eq!(o.client_secret.as_deref(), Some("hemligt"));
+        assert_eq!(o.role_claim.as_deref(), Some("tryggve_role"));
+        assert_eq!(o.organisation_claim, None);
+        assert!(o.auto_create);
+        c.oidc_client_id = String::new();
+        assert!(c.oidc().is_err(), "an issuer without a client id is a configuration error");
     }
 
     #[test]

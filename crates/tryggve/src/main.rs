@@ -70,6 +70,16 @@ enum Command {
         #[command(subcommand)]
         command: IncidentsCommand,
     },
+    /// The audit log: check its chain of hashes, or export it.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Retention (gallring): remove what need not be kept, and record what was removed.
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
     /// Produce a document as a user would download it: what that user may see, nothing more.
     Render {
         #[command(subcommand)]
@@ -102,6 +112,28 @@ enum IncidentsCommand {
     },
     /// Import events of the police's public events feed from a JSON file.
     ImportPolice { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute every entry's hash; fails (exit 1) naming the first entry that does not match.
+    Verify,
+    /// Write the log as CSV to standard output.
+    Export {
+        /// Only entries of this action (read, denied, create, update, …).
+        #[arg(long)]
+        action: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// Apply the retention rules of the configuration.
+    Run {
+        /// Count what would be removed, change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -261,6 +293,37 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Import { file } => import(&db, &file).await,
             Command::Incidents { command } => incidents(&db, command).await,
             Command::Render { command } => render(&db, command).await,
+            Command::Audit { command: AuditCommand::Verify } => {
+                let v = db.verify_audit().await?;
+                match v.first_broken {
+                    None => {
+                        println!("The audit log is intact: {} entries, every hash matches.", v.entries);
+                        Ok(())
+                    }
+                    Some(id) => Err(anyhow::anyhow!(
+                        "the audit log has been changed: entry {id} does not match its hash ({} entries before it are intact)",
+                        v.entries
+                    )),
+                }
+            }
+            Command::Audit { command: AuditCommand::Export { action } } => {
+                let q = tryggve_db::audit::AuditQuery { action, limit: i64::MAX, ..Default::default() };
+                let entries = db.audit_page(&q).await?;
+                print!("{}", tryggve_web::audit_to_csv(&entries));
+                Ok(())
+            }
+            Command::Retention { command: RetentionCommand::Run { dry_run } } => {
+                let cutoff = (cfg.retention_incident_months > 0).then(|| {
+                    let today = now().date();
+                    let months = chrono::Months::new(cfg.retention_incident_months as u32);
+                    today.checked_sub_months(months).unwrap_or(today).and_hms_opt(0, 0, 0).unwrap_or_default()
+                });
+                let results = db.run_retention(&Actor::system(now()), cutoff, dry_run).await?;
+                for r in results {
+                    println!("{}{}: {} ({})", if dry_run { "would remove: " } else { "removed: " }, r.record_type, r.count, r.rule);
+                }
+                Ok(())
+            }
             Command::Indicators {
                 command: IndicatorsCommand::Import { file, name, kind, unit, source, licence, retrieved },
             } => {
@@ -318,14 +381,19 @@ async fn serve(db: &Db, cfg: Config, demo: bool, addr: Option<String>) -> anyhow
             bail!("--demo needs an empty database or one that holds the demo; this one holds other data");
         }
     }
+    let oidc = cfg.oidc()?;
     let addr = addr.unwrap_or(cfg.addr.clone());
     let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("listening on {addr}"))?;
     let local = listener.local_addr()?;
+    if let Some(o) = &oidc {
+        println!("Login with the identity provider {} is on (client {}).", o.issuer, o.client_id);
+    }
     let web = tryggve_web::WebConfig {
         demo,
         secure_cookies: cfg.secure_cookies,
         session_hours: cfg.session_hours,
         stalled_weeks: cfg.stalled_weeks,
+        oidc,
     };
     println!("Tryggve is running at http://{local}/");
     if db.users().await?.is_empty() {

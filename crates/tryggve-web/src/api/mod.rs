@@ -79,14 +79,16 @@ async fn one<T: Resource>(
         user.require(a)?;
     }
     let id: T::Id = id.parse().map_err(|_| AppError::NotFound)?;
-    Ok(Json(T::get(&s.db, &user.viewer(), id).await?).into_response())
+    Ok(Json(crate::access_log::get::<T>(&s, &user, id).await?).into_response())
 }
 
 async fn create<T: Resource>(
     State(s): State<AppState>,
     ApiJson(user, input): ApiJson<T::Input>,
 ) -> Result<Response, AppError> {
-    user.require(T::write_action())?;
+    if !user.may(T::write_action()) {
+        return Err(crate::access_log::forbidden(&s, &user, T::RECORD_TYPE).await);
+    }
     let lk = Lookups::load(&s.db).await?;
     let record = T::from_input(&input, None, &lk, &user)?;
     let errors = T::check_refs(&s.db, &user.viewer(), &record).await?;
@@ -114,10 +116,12 @@ async fn update<T: Resource>(
     Path(id): Path<String>,
     ApiJson(user, input): ApiJson<T::Input>,
 ) -> Result<Response, AppError> {
-    user.require(T::write_action())?;
+    if !user.may(T::write_action()) {
+        return Err(crate::access_log::forbidden(&s, &user, T::RECORD_TYPE).await);
+    }
     let id: T::Id = id.parse().map_err(|_| AppError::NotFound)?;
     let viewer = user.viewer();
-    let existing = T::get(&s.db, &viewer, id).await?;
+    let existing = crate::access_log::get::<T>(&s, &user, id).await?;
     let lk = Lookups::load(&s.db).await?;
     let record = T::from_input(&input, Some(&existing), &lk, &user)?;
     let errors = T::check_refs(&s.db, &viewer, &record).await?;

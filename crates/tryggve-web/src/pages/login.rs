@@ -1,10 +1,15 @@
 //! Logging in and out. The login form is protected by a double-submit CSRF
 //! cookie (there is no session yet); a successful login always gets a new
-//! session id.
+//! session id. With OpenID Connect configured the page also offers the
+//! municipality's identity provider (`crate::oidc`), and its callback ends in
+//! the same kind of session.
 
 use super::Layout;
 use crate::AppState;
-use crate::auth::{self, CsrfForm, LOGIN_CSRF_COOKIE, SESSION_COOKIE, cookie, random_token, set_cookie, sha256_hex};
+use crate::auth::{
+    self, CsrfForm, LOGIN_CSRF_COOKIE, SESSION_COOKIE, cookie, random_token, set_cookie, sha256_hex, urlencode,
+};
+use crate::oidc::{self, OIDC_COOKIE};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -12,6 +17,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use tryggve_core::register::User;
 use tryggve_db::Actor;
 
 #[derive(Template, WebTemplate)]
@@ -22,6 +28,8 @@ pub struct LoginPage {
     username: String,
     error: Option<&'static str>,
     demo_accounts: bool,
+    /// The identity provider's button: its link and text.
+    oidc: Option<(String, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -37,18 +45,26 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-pub async fn form(State(s): State<AppState>, Query(q): Query<Next>) -> Response {
+/// The login page with a fresh login CSRF cookie.
+fn login_page(
+    s: &AppState,
+    next: String,
+    username: String,
+    error: Option<&'static str>,
+    status: StatusCode,
+) -> Response {
     let token = random_token();
-    let mut layout = Layout::new(&s, None, "Logga in", "/login");
+    let mut layout = Layout::new(s, None, "Logga in", "/login");
     layout.csrf = token.clone();
-    let page = LoginPage {
-        layout,
-        next: safe_next(q.next.as_deref()),
-        username: String::new(),
-        error: None,
-        demo_accounts: s.config.demo,
-    };
-    ([(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, &token, 3600, s.config.secure_cookies))], page).into_response()
+    let oidc =
+        s.oidc.as_ref().map(|o| (format!("/login/oidc?next={}", urlencode(&next)), o.config.button_label.clone()));
+    let page = LoginPage { layout, next, username, error, demo_accounts: s.config.demo, oidc };
+    (status, [(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, &token, 3600, s.config.secure_cookies))], page)
+        .into_response()
+}
+
+pub async fn form(State(s): State<AppState>, Query(q): Query<Next>) -> Response {
+    login_page(&s, safe_next(q.next.as_deref()), String::new(), None, StatusCode::OK)
 }
 
 #[derive(Deserialize)]
@@ -64,22 +80,12 @@ pub struct LoginForm {
 }
 
 pub async fn submit(State(s): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
-    let fail = |status: StatusCode, error: &'static str, token: String| {
-        let mut layout = Layout::new(&s, None, "Logga in", "/login");
-        layout.csrf = token.clone();
-        let page = LoginPage {
-            layout,
-            next: safe_next(Some(&f.next)),
-            username: f.username.clone(),
-            error: Some(error),
-            demo_accounts: s.config.demo,
-        };
-        (status, [(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, &token, 3600, s.config.secure_cookies))], page)
-            .into_response()
+    let fail = |status: StatusCode, error: &'static str| {
+        login_page(&s, safe_next(Some(&f.next)), f.username.clone(), Some(error), status)
     };
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE);
     if expected.is_none() || expected.as_deref() != Some(f.csrf_token.as_str()) {
-        return fail(StatusCode::FORBIDDEN, "Sidan hade gått ut. Försök igen.", random_token());
+        return fail(StatusCode::FORBIDDEN, "Sidan hade gått ut. Försök igen.");
     }
     let username = f.username.trim().to_owned();
     let delay = s.limiter.delay(&username);
@@ -102,21 +108,83 @@ pub async fn submit(State(s): State<AppState>, headers: HeaderMap, Form(f): Form
     let Some(user) = user.filter(|_| ok) else {
         s.limiter.failed(&username);
         tracing::info!("failed login");
-        return fail(StatusCode::UNAUTHORIZED, "Fel användarnamn eller lösenord.", random_token());
+        return fail(StatusCode::UNAUTHORIZED, "Fel användarnamn eller lösenord.");
     };
     s.limiter.succeeded(&username);
+    start_session(&s, &user, "password", &safe_next(Some(&f.next))).await
+}
+
+/// A new session for `user` (always a new id and CSRF token), audited as a
+/// login by `method`, and a redirect to `next`.
+async fn start_session(s: &AppState, user: &User, method: &str, next: &str) -> Response {
     let sid = random_token();
     let csrf = random_token();
     let now = auth::now();
     let expires = now + chrono::Duration::hours(s.config.session_hours);
     let actor = Actor { user_id: Some(user.id), username: user.username.clone(), at: now };
-    if let Err(e) = s.db.create_session(&actor, user.id, &sha256_hex(&sid), &csrf, expires).await {
+    if let Err(e) = s.db.create_session(&actor, user.id, &sha256_hex(&sid), &csrf, expires, method).await {
         return super::error_page(e.into(), None);
     }
     let cookie = set_cookie(SESSION_COOKIE, &sid, s.config.session_hours * 3600, s.config.secure_cookies);
     let clear = set_cookie(LOGIN_CSRF_COOKIE, "", 0, s.config.secure_cookies);
-    let mut res = Redirect::to(&safe_next(Some(&f.next))).into_response();
+    let mut res = Redirect::to(next).into_response();
     res.headers_mut().append(header::SET_COOKIE, cookie.parse().expect("cookie header"));
+    res.headers_mut().append(header::SET_COOKIE, clear.parse().expect("cookie header"));
+    res
+}
+
+/// `/login/oidc`: off to the identity provider, with state, nonce and PKCE
+/// remembered against a short-lived cookie.
+pub async fn oidc_start(State(s): State<AppState>, Query(q): Query<Next>) -> Response {
+    let Some(provider) = s.oidc.clone() else {
+        return super::error_page(crate::AppError::NotFound, None);
+    };
+    let next = safe_next(q.next.as_deref());
+    match provider.start(next.clone()).await {
+        Ok(start) => {
+            let secs = oidc::LOGIN_TTL.as_secs() as i64;
+            let mut res = Redirect::to(&start.location).into_response();
+            let c = set_cookie(OIDC_COOKIE, &start.cookie, secs, s.config.secure_cookies);
+            res.headers_mut().append(header::SET_COOKIE, c.parse().expect("cookie header"));
+            res
+        }
+        Err(e) => {
+            e.log();
+            login_page(&s, next, String::new(), Some(e.message()), e.status())
+        }
+    }
+}
+
+/// `/login/oidc/callback`: the provider's answer. The state must match the
+/// login this browser started, the ID token must validate, and the claims
+/// must map to a user; then a session starts as after a password login.
+pub async fn oidc_callback(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Query(cb): Query<oidc::Callback>,
+) -> Response {
+    let Some(provider) = s.oidc.clone() else {
+        return super::error_page(crate::AppError::NotFound, None);
+    };
+    let sent = cookie(&headers, OIDC_COOKIE);
+    let result = async {
+        let (identity, next) = provider.finish(sent.as_deref(), &cb).await?;
+        let user = oidc::sign_in(&s.db, &provider.config, &identity).await?;
+        Ok::<_, oidc::OidcError>((user, next))
+    }
+    .await;
+    let mut res = match result {
+        Ok((user, next)) => {
+            s.limiter.succeeded(&user.username);
+            tracing::info!(user = %user.username, "OIDC login");
+            start_session(&s, &user, "oidc", &next).await
+        }
+        Err(e) => {
+            e.log();
+            login_page(&s, "/".into(), String::new(), Some(e.message()), e.status())
+        }
+    };
+    let clear = set_cookie(OIDC_COOKIE, "", 0, s.config.secure_cookies);
     res.headers_mut().append(header::SET_COOKIE, clear.parse().expect("cookie header"));
     res
 }

@@ -29,6 +29,7 @@ mod login;
 mod meetings;
 mod records;
 
+pub use admin::audit_to_csv;
 pub use followup::since_point;
 pub use lagesbild::member_viewer;
 pub use records::swedish_when;
@@ -133,8 +134,12 @@ pub(crate) fn routes() -> Router<AppState> {
     let r = Router::new()
         .route("/", get(home::home))
         .route("/login", get(login::form).post(login::submit))
+        .route("/login/oidc", get(login::oidc_start))
+        .route("/login/oidc/callback", get(login::oidc_callback))
         .route("/logout", axum::routing::post(login::logout))
         .route("/admin/logg", get(admin::audit))
+        .route("/admin/logg.csv", get(admin::audit_csv))
+        .route("/logg/mina", get(admin::my_reads))
         .route("/uppfoljning", get(followup::overview))
         .route("/sedan", get(followup::since))
         .route("/platser/{id}", get(followup::dossier))
@@ -257,7 +262,7 @@ async fn edit<T: Resource>(State(s): State<AppState>, user: CurrentUser, Path(id
         }
         let id: T::Id = id.parse().map_err(|_| AppError::NotFound)?;
         let lk = Lookups::load(&s.db).await?;
-        let record = T::get(&s.db, &user.viewer(), id).await?;
+        let record = crate::access_log::get::<T>(&s, &user, id).await?;
         Ok(form_page::<T>(&s, &user, &lk, Some(&record), &record.to_input(&lk), None, None).into_response())
     }
     .await;

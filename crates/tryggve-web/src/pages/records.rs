@@ -94,7 +94,7 @@ fn parse_id<T: std::str::FromStr>(s: &str) -> Result<T, AppError> {
 async fn collaboration(State(s): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Response {
     let result: Result<Response, AppError> = async {
         let viewer = user.viewer();
-        let c = s.db.collaboration(&viewer, parse_id(&id)?).await?;
+        let c: Collaboration = crate::access_log::get(&s, &user, parse_id(&id)?).await?;
         let lk = Lookups::load(&s.db).await?;
         let mut measures = s.db.measures(&viewer, Some(c.id)).await?;
         measures.sort_by_key(|m| (m.position, m.id));
@@ -231,7 +231,7 @@ async fn measure_page(
     errors: FieldErrors,
 ) -> Result<MeasurePage, AppError> {
     let viewer = user.viewer();
-    let m = s.db.measure(&viewer, id).await?;
+    let m: Measure = crate::access_log::get(s, user, id).await?;
     let collaboration = s.db.collaboration(&viewer, m.collaboration_id).await?;
     let lk = Lookups::load(&s.db).await?;
     let mut history = s.db.follow_ups(&viewer, Some(m.id)).await?;

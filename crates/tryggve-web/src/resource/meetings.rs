@@ -82,6 +82,38 @@ fn blocks(s: &str) -> Vec<Vec<&str>> {
     out
 }
 
+/// Starting points as the form's text, or as the JSON list `GET` returns.
+fn starting_points_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum V {
+        Text(String),
+        List(Vec<StartingPoint>),
+        None(()),
+    }
+    Ok(match Option::<V>::deserialize(d)? {
+        Some(V::Text(s)) => s,
+        Some(V::List(l)) => starting_points_text(&l),
+        Some(V::None(())) | None => String::new(),
+    })
+}
+
+/// Methods as the form's text, or as the JSON list `GET` returns.
+fn methods_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum V {
+        Text(String),
+        List(Vec<Method>),
+        None(()),
+    }
+    Ok(match Option::<V>::deserialize(d)? {
+        Some(V::Text(s)) => s,
+        Some(V::List(l)) => methods_text(&l),
+        Some(V::None(())) | None => String::new(),
+    })
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct PriorityInput {
     #[serde(default, deserialize_with = "flex_string")]
@@ -92,9 +124,10 @@ pub struct PriorityInput {
     pub summary: String,
     #[serde(default, deserialize_with = "flex_string")]
     pub plan_title: String,
-    #[serde(default, deserialize_with = "flex_string")]
+    /// Text (a form) or the list the API returns.
+    #[serde(default, deserialize_with = "starting_points_or_text")]
     pub starting_points: String,
-    #[serde(default, deserialize_with = "flex_string")]
+    #[serde(default, deserialize_with = "methods_or_text")]
     pub methods: String,
     #[serde(default, deserialize_with = "flex_string")]
     pub classification: String,
@@ -105,6 +138,10 @@ pub struct PriorityInput {
 }
 
 impl Resource for Priority {
+    const RECORD_TYPE: &'static str = "priority";
+    fn restricted(&self) -> bool {
+        self.classification == Classification::Restricted
+    }
     type Id = PriorityId;
     type Input = PriorityInput;
     const API: &'static str = "priorities";
@@ -236,6 +273,10 @@ pub struct MeetingInput {
 }
 
 impl Resource for Meeting {
+    const RECORD_TYPE: &'static str = "meeting";
+    fn restricted(&self) -> bool {
+        self.classification == Classification::Restricted
+    }
     type Id = MeetingId;
     type Input = MeetingInput;
     const API: &'static str = "meetings";

@@ -36,6 +36,13 @@ pub trait Resource: Serialize + Clone + Send + Sync + Sized + 'static {
     const SINGULAR: &'static str;
     /// The field a duplicate-key error belongs to.
     const UNIQUE_FIELD: &'static str = "name";
+    /// The record type in the audit log and in `record_orgs`.
+    const RECORD_TYPE: &'static str;
+
+    /// Is this record restricted to named organisations (so that reading it is logged)?
+    fn restricted(&self) -> bool {
+        false
+    }
 
     fn id(&self) -> Self::Id;
     fn version(&self) -> i64;

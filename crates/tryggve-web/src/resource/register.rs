@@ -35,6 +35,7 @@ pub struct OrganisationInput {
 }
 
 impl Resource for Organisation {
+    const RECORD_TYPE: &'static str = "organisation";
     type Id = OrgId;
     type Input = OrganisationInput;
     const API: &'static str = "organisations";
@@ -133,6 +134,7 @@ pub struct PersonInput {
 }
 
 impl Resource for Person {
+    const RECORD_TYPE: &'static str = "person";
     type Id = PersonId;
     type Input = PersonInput;
     const API: &'static str = "people";
@@ -257,6 +259,7 @@ fn geometry_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Er
 }
 
 impl Resource for Area {
+    const RECORD_TYPE: &'static str = "area";
     type Id = AreaId;
     type Input = AreaInput;
     const API: &'static str = "areas";
@@ -398,6 +401,7 @@ pub struct CouncilInput {
 }
 
 impl Resource for Council {
+    const RECORD_TYPE: &'static str = "council";
     type Id = CouncilId;
     type Input = CouncilInput;
     const API: &'static str = "councils";
@@ -521,6 +525,7 @@ pub fn check_password(s: &str) -> Result<String, String> {
 }
 
 impl Resource for User {
+    const RECORD_TYPE: &'static str = "user";
     type Id = UserId;
     type Input = UserInput;
     const API: &'static str = "users";

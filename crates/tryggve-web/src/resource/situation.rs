@@ -60,6 +60,10 @@ fn coordinate(e: &mut FieldErrors, field: &str, s: &str, min: f64, max: f64) -> 
 }
 
 impl Resource for Incident {
+    const RECORD_TYPE: &'static str = "incident";
+    fn restricted(&self) -> bool {
+        self.classification == Classification::Restricted
+    }
     type Id = IncidentId;
     type Input = IncidentInput;
     const API: &'static str = "incidents";

@@ -61,6 +61,10 @@ pub struct CollaborationInput {
 }
 
 impl Resource for Collaboration {
+    const RECORD_TYPE: &'static str = "collaboration";
+    fn restricted(&self) -> bool {
+        self.classification == Classification::Restricted
+    }
     type Id = CollaborationId;
     type Input = CollaborationInput;
     const API: &'static str = "collaborations";
@@ -207,6 +211,10 @@ pub struct MeasureInput {
 }
 
 impl Resource for Measure {
+    const RECORD_TYPE: &'static str = "measure";
+    fn restricted(&self) -> bool {
+        self.classification == Classification::Restricted
+    }
     type Id = MeasureId;
     type Input = MeasureInput;
     const API: &'static str = "measures";

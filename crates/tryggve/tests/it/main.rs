@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod confidentiality;
 mod minutes;
 
 mod api;

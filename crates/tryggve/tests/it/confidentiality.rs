@@ -1,0 +1,199 @@
+//! Confidentiality that holds: a generated test over every role × relation
+//! to the record's organisations × classification × record type × action,
+//! over HTTP; reads and denials logged; a tamper-evident audit log;
+//! retention with a record of what was removed.
+
+use crate::both;
+use crate::helpers::*;
+use serde_json::{Value, json};
+use tryggve_core::access::{Action, Role, can, can_read};
+use tryggve_core::{Classification, OrgId, UserId, Viewer};
+
+/// Record types served by the API, with a body that creates one of the given classification.
+fn body(kind: &str, class: &str, orgs: &Value, marker: &str) -> Value {
+    match kind {
+        "measures" => json!({"collaboration_id": 1, "kind": "problem", "problem": marker, "action": marker, "status": "ongoing", "classification": class, "restricted_to": orgs}),
+        "collaborations" => json!({"council_id": 1, "name": marker, "classification": class, "restricted_to": orgs}),
+        "priorities" => json!({"council_id": 1, "title": marker, "classification": class, "restricted_to": orgs}),
+        "meetings" => json!({"council_id": 1, "body": marker, "date": "2026-12-01", "start_time": "09:00", "classification": class, "restricted_to": orgs}),
+        _ => json!({"category": "klotter", "date": "2026-11-01", "time": "10:00", "description": marker, "classification": class, "restricted_to": orgs}),
+    }
+}
+
+both!(every_role_relation_classification_record_and_action_gets_exactly_the_expected_answer, |b| async move {
+    let app = TestApp::demo(b).await.unwrap();
+    let actor = tryggve_db::Actor::system(chrono::Utc::now().naive_utc());
+    let orgs = app.db.organisations().await.unwrap();
+    let owner = orgs.iter().find(|o| o.name == "Polisen LPO Skärholmen").unwrap().id;
+    let other = orgs.iter().find(|o| o.name == "Stockholmshem").unwrap().id;
+    // One user per role and relation, each with a token.
+    let mut users: Vec<(Option<Role>, Option<OrgId>, Client, UserId)> = vec![];
+    for role in Role::ALL {
+        for org in [owner, other] {
+            let name = format!("{}-{}", role.as_str(), org.0);
+            let u = tryggve_core::register::User {
+                id: UserId(0), username: name.clone(), person_id: None, organisation_id: Some(org), role,
+                councils: vec![tryggve_core::CouncilId(1)], disabled: false, password_hash: None, version: 1,
+            };
+            let id = app.db.create_user(&actor, &u).await.unwrap();
+            users.push((Some(role), Some(org), app.token(&name).await, id));
+        }
+    }
+    users.push((None, None, app.client(), UserId(0)));
+    let mut admin = app.token("admin").await;
+    let mut checked = 0;
+    for kind in ["measures", "collaborations", "priorities", "meetings", "incidents"] {
+        for class in Classification::ALL {
+            let restricted = if class == Classification::Restricted { json!([owner.0]) } else { json!([]) };
+            let marker = format!("MATRIS-{kind}-{}", class.as_str());
+            let r = admin.api_post(&format!("/{kind}"), &body(kind, class.as_str(), &restricted, &marker)).await;
+            assert_eq!(r.status, 201, "{kind} {class:?}: {}", r.text);
+            let record = r.json();
+            let id = record["id"].as_i64().unwrap();
+            let orgs_of = if class == Classification::Restricted { vec![owner] } else { vec![] };
+            for (role, org, client, uid) in users.iter_mut() {
+                let viewer = Viewer { user_id: role.map(|_| *uid), organisation_id: *org, role: *role };
+                let readable = can_read(&viewer, class, &orgs_of);
+                // read
+                let res = client.api_get(&format!("/{kind}/{id}")).await;
+                let expected = if role.is_none() { 401 } else if readable { 200 } else { 404 };
+                assert_eq!(res.status.as_u16(), expected, "read {kind} {class:?} by {role:?} of org {org:?}");
+                // list
+                let res = client.api_get(&format!("/{kind}{}", if kind == "incidents" { "?limit=100000" } else { "" })).await;
+                if role.is_none() {
+                    assert_eq!(res.status.as_u16(), 401);
+                } else {
+                    let listed = res.json().as_array().unwrap().iter().any(|x| x["id"] == id);
+                    assert_eq!(listed, readable, "list {kind} {class:?} by {role:?} of org {org:?}");
+                }
+                // search (working documents only)
+                if kind == "measures" || kind == "collaborations" {
+                    let res = client.api_get(&format!("/search?q={marker}")).await;
+                    if role.is_some() {
+                        let hit = res.json().as_array().unwrap().iter().any(|h| h["excerpt"].as_str().unwrap_or("").contains(&marker));
+                        assert_eq!(hit, readable, "search {kind} {class:?} by {role:?} of org {org:?}");
+                    }
+                }
+                // edit: allowed when the role may write this kind and the record is visible
+                let action = if kind == "incidents" { Action::AddFollowUp } else { Action::EditWorkingDocuments };
+                let mut edit = record.clone();
+                edit["version"] = admin.api_get(&format!("/{kind}/{id}")).await.json()["version"].clone();
+                if kind == "meetings" {
+                    edit["date"] = json!("2026-12-01");
+                    edit["start_time"] = json!("09:00");
+                }
+                if kind == "incidents" {
+                    edit["date"] = json!("2026-11-01");
+                    edit["time"] = json!("10:00");
+                }
+                let res = client.api_put(&format!("/{kind}/{id}"), &edit).await;
+                let expected = if role.is_none() {
+                    401
+                } else if !can(*role, action) {
+                    403
+                } else if !readable {
+                    404
+                } else {
+                    200
+                };
+                assert_eq!(res.status.as_u16(), expected, "edit {kind} {class:?} by {role:?} of org {org:?}: {}", res.text);
+                // delete: records are never deleted through the API
+                let res = client.api(reqwest::Method::DELETE, &format!("/{kind}/{id}"), None).await;
+                assert!(matches!(res.status.as_u16(), 401 | 405), "delete {kind} by {role:?}: {}", res.status);
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 5 * 3 * 11);
+
+    // Export: what each user may see, nothing more (the CLI's export follows the same rule).
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tryggve"))
+        .args(["export", "--user", &format!("member-{}", other.0)])
+        .env("TRYGGVE_DATABASE_URL", &app.test_db.url)
+        .env("TRYGGVE_LOG", "warn")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("MATRIS-measures-internal") && !text.contains("MATRIS-measures-restricted"));
+});
+
+both!(reads_and_denials_are_logged_and_the_owner_sees_who_read, |b| async move {
+    let app = TestApp::demo(b).await.unwrap();
+    let mut admin = app.token("admin").await;
+    let orgs = admin.api_get("/organisations").await.json();
+    let police = orgs.as_array().unwrap().iter().find(|o| o["name"] == "Polisen LPO Skärholmen").unwrap()["id"].clone();
+    let r = admin.api_post("/measures", &json!({"collaboration_id": 1, "kind": "problem", "problem": "Begränsad", "status": "ongoing", "classification": "restricted", "restricted_to": [police]})).await;
+    let id = r.json()["id"].as_i64().unwrap();
+    let mut martin = app.token("martin").await;
+    assert_eq!(martin.api_get(&format!("/measures/{id}")).await.status, 200);
+    let mut yvonne = app.login("yvonne").await;
+    assert_eq!(yvonne.get(&format!("/atgarder/{id}")).await.status, 404);
+    let mut reader = app.token("lasare").await;
+    assert_eq!(reader.api_post("/organisations", &json!({"name": "X", "kind": "other"})).await.status, 403);
+
+    let mut log = app.login("admin").await;
+    let reads = log.get("/admin/logg?action=read").await.text;
+    assert!(reads.contains("martin"), "the read is logged");
+    let denied = log.get("/admin/logg?action=denied").await.text;
+    assert!(denied.contains("yvonne") && denied.contains("lasare"), "denied attempts are logged");
+    let csv = log.get("/admin/logg.csv?action=denied").await;
+    assert!(csv.text.starts_with("id,at,username,action") && csv.text.contains("\"yvonne\""));
+
+    // The police, who own the record, see who read it and who tried.
+    let mut owner = app.login("martin").await;
+    let mine = owner.get("/logg/mina").await.text;
+    assert!(mine.contains("martin") && mine.contains("yvonne") && mine.contains("nekades"));
+});
+
+both!(the_audit_log_is_append_only_and_its_chain_shows_tampering, |b| async move {
+    let app = TestApp::demo(b).await.unwrap();
+    let mut c = app.token("clas").await;
+    for k in 0..3 {
+        let r = c.api_post("/measures/1/follow-ups", &json!({"date": "2026-11-20", "text": format!("Avstämning {k}"), "version": 1})).await;
+        assert_eq!(r.status, 201);
+    }
+    let verify = |url: String| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_tryggve"))
+            .args(["audit", "verify"])
+            .env("TRYGGVE_DATABASE_URL", url)
+            .env("TRYGGVE_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let ok = verify(app.test_db.url.clone());
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("intact"));
+    assert!(app.db.try_delete_audit(2).await.is_err(), "entries cannot be deleted");
+    app.db.tamper_audit_hash(3).await.unwrap();
+    let broken = verify(app.test_db.url.clone());
+    assert!(!broken.status.success());
+    assert!(String::from_utf8_lossy(&broken.stderr).contains("entry 3"), "{}", String::from_utf8_lossy(&broken.stderr));
+});
+
+both!(retention_removes_old_incidents_and_records_what_it_removed, |b| async move {
+    let app = TestApp::demo(b).await.unwrap();
+    let mut c = app.token("clas").await;
+    for date in ["2019-05-01", "2020-01-15", "2026-11-01"] {
+        let r = c.api_post("/incidents", &json!({"category": "klotter", "date": date, "time": "10:00", "description": "Klotter"})).await;
+        assert_eq!(r.status, 201);
+    }
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_tryggve"))
+            .args(args)
+            .env("TRYGGVE_DATABASE_URL", &app.test_db.url)
+            .env("TRYGGVE_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let dry = run(&["retention", "run", "--dry-run"]);
+    assert!(String::from_utf8_lossy(&dry.stdout).contains("would remove: incident: 2"), "{}", String::from_utf8_lossy(&dry.stdout));
+    assert_eq!(c.api_get("/incidents").await.json().as_array().unwrap().len(), 3, "a dry run changes nothing");
+    let real = run(&["retention", "run"]);
+    assert!(real.status.success());
+    let left = c.api_get("/incidents").await.json();
+    assert_eq!(left.as_array().unwrap().len(), 1);
+    assert_eq!(left[0]["occurred_at"], "2026-11-01T10:00:00");
+    let log = app.db.retention_log().await.unwrap();
+    assert!(log.iter().any(|r| r.1 == "incident" && r.4 == 2), "{log:?}");
+    assert!(run(&["audit", "verify"]).status.success(), "the chain still holds after retention");
+});
