@@ -11,6 +11,7 @@ pub mod export;
 pub mod ids;
 pub mod meeting;
 pub mod priority;
+pub mod privacy;
 pub mod register;
 pub mod situation;
 pub mod text;

@@ -158,6 +158,8 @@ pub enum OidcError {
     Expired,
     #[error("the state does not match the login under way")]
     StateMismatch,
+    #[error("the answer names another issuer")]
+    WrongIssuer,
     #[error("the provider answered with error {0:?}")]
     Denied(String),
     #[error("the callback has no code")]
@@ -185,7 +187,7 @@ impl OidcError {
     pub fn message(&self) -> &'static str {
         match self {
             OidcError::Expired => "Inloggningen hade gått ut eller startades i en annan webbläsare. Försök igen.",
-            OidcError::StateMismatch | OidcError::InvalidToken(_) | OidcError::NoCode => {
+            OidcError::StateMismatch | OidcError::WrongIssuer | OidcError::InvalidToken(_) | OidcError::NoCode => {
                 "Inloggningen kunde inte kontrolleras. Försök igen."
             }
             OidcError::Denied(_) => "Inloggningen avbröts hos kommunens inloggningstjänst.",
@@ -204,7 +206,9 @@ impl OidcError {
     pub fn status(&self) -> axum::http::StatusCode {
         use axum::http::StatusCode;
         match self {
-            OidcError::Expired | OidcError::StateMismatch | OidcError::NoCode => StatusCode::BAD_REQUEST,
+            OidcError::Expired | OidcError::StateMismatch | OidcError::WrongIssuer | OidcError::NoCode => {
+                StatusCode::BAD_REQUEST
+            }
             OidcError::Denied(_) | OidcError::InvalidToken(_) | OidcError::NoUsername(_) => StatusCode::UNAUTHORIZED,
             OidcError::UnknownOrganisation(_) | OidcError::UnknownUser | OidcError::Disabled => StatusCode::FORBIDDEN,
             OidcError::Provider(_) => StatusCode::BAD_GATEWAY,
@@ -260,6 +264,8 @@ pub struct Callback {
     pub code: Option<String>,
     pub state: Option<String>,
     pub error: Option<String>,
+    /// The issuer of the answer (RFC 9207), when the provider sends it.
+    pub iss: Option<String>,
 }
 
 /// The provider's answer, validated and reduced to what Tryggve uses.
@@ -396,6 +402,10 @@ impl Oidc {
         if cb.state.as_deref() != Some(p.state.as_str()) {
             return Err(OidcError::StateMismatch);
         }
+        // An answer from another provider (a mix-up attack) names its own issuer.
+        if cb.iss.as_deref().is_some_and(|i| i.trim_end_matches('/') != self.config.issuer) {
+            return Err(OidcError::WrongIssuer);
+        }
         if let Some(e) = &cb.error {
             // Only the error code, which the protocol restricts to a short ASCII word.
             return Err(OidcError::Denied(e.chars().take(64).collect()));
@@ -422,7 +432,8 @@ impl Oidc {
             e.log();
             TokenError::NoKey
         })?;
-        validate_id_token(token, &keys, &self.config.issuer, &self.config.client_id, nonce)
+        // The issuer exactly as the provider spells it (some end it in a slash).
+        validate_id_token(token, &keys, &meta.issuer, &self.config.client_id, nonce)
     }
 
     /// Exchanges the code for tokens at the token endpoint, with the PKCE verifier.
@@ -811,7 +822,7 @@ mod tests {
     fn the_pkce_challenge_is_the_rfc_7636_example() {
         // RFC 7636, appendix B.
         assert_eq!(
-            pkce_challenge("dBjftJeZ4CVP-1B0gAOvq86n5nqFyDrNbS42WFVxwlaJBLRBsVAPDdQb9uY-A"),
+            pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
     }

@@ -167,6 +167,11 @@ pub async fn save_text(State(s): State<AppState>, CsrfForm(user, f): CsrfForm<Pe
     let result: Result<Response, AppError> = async {
         user.require(Action::EditWorkingDocuments)?;
         let (area, from, to) = period(&f)?;
+        let mut found = FieldErrors::new();
+        crate::form::check_personal_data(&mut found, "body", &f.body);
+        if !found.is_empty() {
+            return Err(AppError::Invalid(found));
+        }
         let body = tryggve_core::text::free_text(&f.body, tryggve_core::text::MAX_TEXT).map_err(|m| {
             let mut e = FieldErrors::new();
             e.add("body", m);

@@ -175,7 +175,6 @@ pub async fn oidc_callback(
     .await;
     let mut res = match result {
         Ok((user, next)) => {
-            s.limiter.succeeded(&user.username);
             tracing::info!(user = %user.username, "OIDC login");
             start_session(&s, &user, "oidc", &next).await
         }

@@ -194,6 +194,8 @@ pub async fn agenda_change(
                 let mut e = FieldErrors::new();
                 let body = e.check("body", text::free_text(&f.body, text::MAX_TEXT));
                 let decision = e.check("decision", text::free_text(&f.decision, 5000));
+                crate::form::check_personal_data(&mut e, "body", &f.body);
+                crate::form::check_personal_data(&mut e, "decision", &f.decision);
                 let classification = e.check("classification", Classification::parse(&f.classification));
                 if classification == Some(Classification::Restricted) {
                     e.add("classification", "En dagordningspunkt kan vara offentlig eller intern.");

@@ -200,6 +200,7 @@ pub fn check_follow_up(
     let mut e = FieldErrors::new();
     let date = e.check("date", text::date(&i.date));
     let body = e.check("text", text::free_text(&i.text, 5000));
+    crate::form::check_personal_data(&mut e, "text", &i.text);
     if body.as_deref() == Some("") {
         e.add("text", "Skriv vad som hänt.");
     }

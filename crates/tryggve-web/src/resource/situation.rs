@@ -156,6 +156,7 @@ impl Resource for Incident {
             e.add("lat", "Ange både longitud och latitud, eller ingen av dem.");
         }
         let description = e.check("description", text::free_text(&i.description, 5000));
+        crate::form::check_personal_data(&mut e, "description", &i.description);
         let source_kind = if i.source_kind.trim().is_empty() {
             Some(SourceKind::PartnerObservation)
         } else {

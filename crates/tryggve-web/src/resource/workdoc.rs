@@ -119,6 +119,8 @@ impl Resource for Collaboration {
         let name = e.check("name", text::required_line(&i.name, MAX_LINE));
         let summary = e.check("summary", text::free_text(&i.summary, 2000));
         let narrative = e.check("narrative", text::free_text(&i.narrative, MAX_TEXT));
+        crate::form::check_personal_data(&mut e, "narrative", &i.narrative);
+        crate::form::check_personal_data(&mut e, "summary", &i.summary);
         let place_ids = i.place_ids.iter().filter_map(|p| lk.check_area(&mut e, "place_ids", p)).collect();
         let (classification, restricted_to) = check_classification(&mut e, lk, &i.classification, &i.restricted_to);
         let version = parse_version(&mut e, existing.is_some(), &i.version);
@@ -313,6 +315,9 @@ impl Resource for Measure {
         let responsible_person_id = lk.check_person(&mut e, "responsible_person_id", &i.responsible_person_id);
         let status = e.check("status", MeasureStatus::parse(&i.status));
         let status_text = e.check("status_text", text::free_text(&i.status_text, MAX_TEXT));
+        for (field, value) in [("problem", &i.problem), ("action", &i.action), ("status_text", &i.status_text)] {
+            crate::form::check_personal_data(&mut e, field, value);
+        }
         let (classification, restricted_to) = check_classification(&mut e, lk, &i.classification, &i.restricted_to);
         let version = parse_version(&mut e, existing.is_some(), &i.version);
         let start_date = e.check("start_date", text::optional_date(&i.start_date)).flatten();
