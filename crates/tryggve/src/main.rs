@@ -90,6 +90,24 @@ enum Command {
         #[command(subcommand)]
         command: IndicatorsCommand,
     },
+    /// Personal data in free text (identity numbers, phone numbers, e-mail, plates, names).
+    Privacy {
+        #[command(subcommand)]
+        command: PrivacyCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum PrivacyCommand {
+    /// Read text from standard input, one item per line, and write one JSON object per line:
+    /// {"line": N, "findings": [{"kind": …, "start": …, "end": …}]}, offsets in characters.
+    /// The found text is never written. Without --names only the patterns are checked (no
+    /// database is opened, so the register's names are not known).
+    Scan {
+        /// A file with names of people in the register to look for as well, one per line.
+        #[arg(long, value_name = "FILE")]
+        names: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -272,6 +290,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Situation { command } = &cli.command {
         return situation(command);
     }
+    if let Command::Privacy { command: PrivacyCommand::Scan { names } } = &cli.command {
+        return privacy_scan(names.as_deref());
+    }
     let mut cfg = Config::load(cli.config.as_deref())?;
     if let Some(url) = cli.database_url {
         cfg.database_url = url;
@@ -340,7 +361,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 };
                 indicators_import(&db, &file, &meta).await
             }
-            Command::Situation { .. } => unreachable!("handled before the database is opened"),
+            Command::Situation { .. } | Command::Privacy { .. } => {
+                unreachable!("handled before the database is opened")
+            }
         };
         db.close().await;
         result
@@ -712,6 +735,42 @@ fn situation(command: &SituationCommand) -> anyhow::Result<()> {
         SituationCommand::Hotspots { incidents, cell, out } => tryggve_analysis::run_hotspots(incidents, *cell, out)?,
     };
     eprintln!("{}", phases.to_json());
+    Ok(())
+}
+
+/// `tryggve privacy scan`: the detector over standard input, one JSON line per
+/// input line. Only kinds and offsets go out; the text found is personal data.
+fn privacy_scan(names_file: Option<&std::path::Path>) -> anyhow::Result<()> {
+    use std::io::BufRead;
+    use tryggve_core::privacy::{FindingKind, scan};
+
+    #[derive(serde::Serialize)]
+    struct Found {
+        kind: FindingKind,
+        start: usize,
+        end: usize,
+    }
+    #[derive(serde::Serialize)]
+    struct Line {
+        line: usize,
+        findings: Vec<Found>,
+    }
+
+    let names = match names_file {
+        Some(path) => std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
+        None => String::new(),
+    };
+    let names: Vec<&str> = names.lines().map(str::trim).filter(|n| !n.is_empty()).collect();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for (i, bytes) in std::io::stdin().lock().split(b'\n').enumerate() {
+        let bytes = bytes.context("reading standard input")?;
+        let text = std::str::from_utf8(&bytes).with_context(|| format!("line {} is not UTF-8 text", i + 1))?;
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        let findings = scan(text, &names).into_iter().map(|f| Found { kind: f.kind, start: f.start, end: f.end });
+        serde_json::to_writer(&mut out, &Line { line: i + 1, findings: findings.collect() })?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
     Ok(())
 }
 

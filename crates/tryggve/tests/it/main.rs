@@ -14,6 +14,7 @@ mod cli;
 mod demo;
 mod documents;
 mod pages;
+mod privacy;
 mod robustness;
 mod schema;
 mod situation;
