@@ -147,6 +147,25 @@ pub fn version(s: &str) -> Result<i64, String> {
     s.trim().parse::<i64>().map_err(|_| "Versionen saknas: ladda om sidan och försök igen.".to_owned())
 }
 
+/// Refuses free text that holds personal data: shared records describe
+/// places and situations, not people. The message says what was found and
+/// where, so the user can rewrite it; the text itself is kept in the form.
+pub fn check_personal_data(errors: &mut FieldErrors, field: &str, text: &str) {
+    let found = tryggve_core::privacy::scan(text, &[]);
+    if found.is_empty() {
+        return;
+    }
+    let what: Vec<String> =
+        found.iter().map(|f| format!("{} (tecken {}–{})", f.kind.label(), f.start + 1, f.end)).collect();
+    errors.add(
+        field,
+        format!(
+            "Texten innehåller personuppgifter: {}. Skriv om den så att den beskriver platsen och situationen, inte personen.",
+            what.join(", ")
+        ),
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,23 +189,4 @@ mod tests {
         let n: T = serde_json::from_str(r#"{"ids": null, "v": null}"#).unwrap();
         assert!(n.ids.is_empty() && n.v.is_empty());
     }
-}
-
-/// Refuses free text that holds personal data: shared records describe
-/// places and situations, not people. The message says what was found and
-/// where, so the user can rewrite it; the text itself is kept in the form.
-pub fn check_personal_data(errors: &mut FieldErrors, field: &str, text: &str) {
-    let found = tryggve_core::privacy::scan(text, &[]);
-    if found.is_empty() {
-        return;
-    }
-    let what: Vec<String> =
-        found.iter().map(|f| format!("{} (tecken {}–{})", f.kind.label(), f.start + 1, f.end)).collect();
-    errors.add(
-        field,
-        format!(
-            "Texten innehåller personuppgifter: {}. Skriv om den så att den beskriver platsen och situationen, inte personen.",
-            what.join(", ")
-        ),
-    );
 }
