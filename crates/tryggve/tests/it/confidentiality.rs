@@ -12,11 +12,17 @@ use tryggve_core::{Classification, OrgId, UserId, Viewer};
 /// Record types served by the API, with a body that creates one of the given classification.
 fn body(kind: &str, class: &str, orgs: &Value, marker: &str) -> Value {
     match kind {
-        "measures" => json!({"collaboration_id": 1, "kind": "problem", "problem": marker, "action": marker, "status": "ongoing", "classification": class, "restricted_to": orgs}),
+        "measures" => {
+            json!({"collaboration_id": 1, "kind": "problem", "problem": marker, "action": marker, "status": "ongoing", "classification": class, "restricted_to": orgs})
+        }
         "collaborations" => json!({"council_id": 1, "name": marker, "classification": class, "restricted_to": orgs}),
         "priorities" => json!({"council_id": 1, "title": marker, "classification": class, "restricted_to": orgs}),
-        "meetings" => json!({"council_id": 1, "body": marker, "date": "2026-12-01", "start_time": "09:00", "classification": class, "restricted_to": orgs}),
-        _ => json!({"category": "klotter", "date": "2026-11-01", "time": "10:00", "description": marker, "classification": class, "restricted_to": orgs}),
+        "meetings" => {
+            json!({"council_id": 1, "body": marker, "date": "2026-12-01", "start_time": "09:00", "classification": class, "restricted_to": orgs})
+        }
+        _ => {
+            json!({"category": "klotter", "date": "2026-11-01", "time": "10:00", "description": marker, "classification": class, "restricted_to": orgs})
+        }
     }
 }
 
@@ -32,8 +38,15 @@ both!(every_role_relation_classification_record_and_action_gets_exactly_the_expe
         for org in [owner, other] {
             let name = format!("{}-{}", role.as_str(), org.0);
             let u = tryggve_core::register::User {
-                id: UserId(0), username: name.clone(), person_id: None, organisation_id: Some(org), role,
-                councils: vec![tryggve_core::CouncilId(1)], disabled: false, password_hash: None, version: 1,
+                id: UserId(0),
+                username: name.clone(),
+                person_id: None,
+                organisation_id: Some(org),
+                role,
+                councils: vec![tryggve_core::CouncilId(1)],
+                disabled: false,
+                password_hash: None,
+                version: 1,
             };
             let id = app.db.create_user(&actor, &u).await.unwrap();
             users.push((Some(role), Some(org), app.token(&name).await, id));
@@ -56,10 +69,17 @@ both!(every_role_relation_classification_record_and_action_gets_exactly_the_expe
                 let readable = can_read(&viewer, class, &orgs_of);
                 // read
                 let res = client.api_get(&format!("/{kind}/{id}")).await;
-                let expected = if role.is_none() { 401 } else if readable { 200 } else { 404 };
+                let expected = if role.is_none() {
+                    401
+                } else if readable {
+                    200
+                } else {
+                    404
+                };
                 assert_eq!(res.status.as_u16(), expected, "read {kind} {class:?} by {role:?} of org {org:?}");
                 // list
-                let res = client.api_get(&format!("/{kind}{}", if kind == "incidents" { "?limit=100000" } else { "" })).await;
+                let res =
+                    client.api_get(&format!("/{kind}{}", if kind == "incidents" { "?limit=100000" } else { "" })).await;
                 if role.is_none() {
                     assert_eq!(res.status.as_u16(), 401);
                 } else {
@@ -70,7 +90,12 @@ both!(every_role_relation_classification_record_and_action_gets_exactly_the_expe
                 if kind == "measures" || kind == "collaborations" {
                     let res = client.api_get(&format!("/search?q={marker}")).await;
                     if role.is_some() {
-                        let hit = res.json().as_array().unwrap().iter().any(|h| h["excerpt"].as_str().unwrap_or("").contains(&marker));
+                        let hit = res
+                            .json()
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .any(|h| h["excerpt"].as_str().unwrap_or("").contains(&marker));
                         assert_eq!(hit, readable, "search {kind} {class:?} by {role:?} of org {org:?}");
                     }
                 }
@@ -96,7 +121,12 @@ both!(every_role_relation_classification_record_and_action_gets_exactly_the_expe
                 } else {
                     200
                 };
-                assert_eq!(res.status.as_u16(), expected, "edit {kind} {class:?} by {role:?} of org {org:?}: {}", res.text);
+                assert_eq!(
+                    res.status.as_u16(),
+                    expected,
+                    "edit {kind} {class:?} by {role:?} of org {org:?}: {}",
+                    res.text
+                );
                 // delete: records are never deleted through the API
                 let res = client.api(reqwest::Method::DELETE, &format!("/{kind}/{id}"), None).await;
                 assert!(matches!(res.status.as_u16(), 401 | 405), "delete {kind} by {role:?}: {}", res.status);
@@ -149,7 +179,12 @@ both!(the_audit_log_is_append_only_and_its_chain_shows_tampering, |b| async move
     let app = TestApp::demo(b).await.unwrap();
     let mut c = app.token("clas").await;
     for k in 0..3 {
-        let r = c.api_post("/measures/1/follow-ups", &json!({"date": "2026-11-20", "text": format!("Avstämning {k}"), "version": 1})).await;
+        let r = c
+            .api_post(
+                "/measures/1/follow-ups",
+                &json!({"date": "2026-11-20", "text": format!("Avstämning {k}"), "version": 1}),
+            )
+            .await;
         assert_eq!(r.status, 201);
     }
     let verify = |url: String| {
@@ -174,7 +209,12 @@ both!(retention_removes_old_incidents_and_records_what_it_removed, |b| async mov
     let app = TestApp::demo(b).await.unwrap();
     let mut c = app.token("clas").await;
     for date in ["2019-05-01", "2020-01-15", "2026-11-01"] {
-        let r = c.api_post("/incidents", &json!({"category": "klotter", "date": date, "time": "10:00", "description": "Klotter"})).await;
+        let r = c
+            .api_post(
+                "/incidents",
+                &json!({"category": "klotter", "date": date, "time": "10:00", "description": "Klotter"}),
+            )
+            .await;
         assert_eq!(r.status, 201);
     }
     let run = |args: &[&str]| {
@@ -186,7 +226,11 @@ both!(retention_removes_old_incidents_and_records_what_it_removed, |b| async mov
             .unwrap()
     };
     let dry = run(&["retention", "run", "--dry-run"]);
-    assert!(String::from_utf8_lossy(&dry.stdout).contains("would remove: incident: 2"), "{}", String::from_utf8_lossy(&dry.stdout));
+    assert!(
+        String::from_utf8_lossy(&dry.stdout).contains("would remove: incident: 2"),
+        "{}",
+        String::from_utf8_lossy(&dry.stdout)
+    );
     assert_eq!(c.api_get("/incidents").await.json().as_array().unwrap().len(), 3, "a dry run changes nothing");
     let real = run(&["retention", "run"]);
     assert!(real.status.success());

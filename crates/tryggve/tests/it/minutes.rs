@@ -265,7 +265,14 @@ both!(personal_data_is_refused_in_shared_records_with_what_was_found, |b| async 
     let mut c = app.login("clas").await;
     c.get("/atgarder/6").await;
     let res = c
-        .post_form("/atgarder/6/uppfoljning", &[("date", "2026-11-20"), ("text", "Pratade med eleven 121212-1212, mamman nås på 070-123 45 67."), ("version", "1")])
+        .post_form(
+            "/atgarder/6/uppfoljning",
+            &[
+                ("date", "2026-11-20"),
+                ("text", "Pratade med eleven 121212-1212, mamman nås på 070-123 45 67."),
+                ("version", "1"),
+            ],
+        )
         .await;
     assert_eq!(res.status, 422);
     assert!(res.text.contains("personnummer") && res.text.contains("telefonnummer"), "the user sees what was found");
@@ -275,6 +282,11 @@ both!(personal_data_is_refused_in_shared_records_with_what_was_found, |b| async 
     let r = api.api_post("/incidents", &json!({"category": "klotter", "date": "2026-11-01", "description": "Bilen ABC 123 stod parkerad, kontakt kalle@example.com"})).await;
     assert_eq!(r.status, 422, "{}", r.text);
     // A case code is not personal data: group work about young people uses them.
-    let r = api.api_post("/measures/6/follow-ups", &json!({"date": "2026-11-20", "text": "Ärende U-2025-014 följs upp i Team samhandling.", "version": 1})).await;
+    let r = api
+        .api_post(
+            "/measures/6/follow-ups",
+            &json!({"date": "2026-11-20", "text": "Ärende U-2025-014 följs upp i Team samhandling.", "version": 1}),
+        )
+        .await;
     assert_eq!(r.status, 201, "{}", r.text);
 });
