@@ -414,7 +414,7 @@ async fn load(db: &Db, total: u64) -> Result<(f64, f64, f64)> {
         if s.added != batch.len() as u64 {
             bail!("batch ending at {n}: {} of {} added", s.added, batch.len());
         }
-        if n % 100_000 == 0 || n == bulk {
+        if n.is_multiple_of(100_000) || n == bulk {
             eprintln!("  {n} incidents, {:.1} s", t.elapsed().as_secs_f64());
         }
     }
