@@ -242,20 +242,6 @@ impl Db {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn diff_lists_changed_fields_and_never_password_hashes() {
-        let a = json!({"name": "A", "kind": "police", "password_hash": "x", "version": 1});
-        let b = json!({"name": "B", "kind": "police", "password_hash": "y", "version": 2});
-        assert_eq!(diff(Some(&a), Some(&b)), json!({"name": ["A", "B"]}));
-        assert_eq!(diff(None, Some(&json!({"name": "A"}))), json!({"name": [null, "A"]}));
-    }
-}
-
 impl Db {
     /// Logs an access that changes nothing: a read of a restricted record,
     /// or an attempt that was denied.
@@ -311,5 +297,19 @@ impl Db {
     pub async fn try_delete_audit(&self, id: i64) -> Result<()> {
         with_pool!(self, p => { sqlx::query("DELETE FROM audit_log WHERE id = $1").bind(id).execute(p).await?; });
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn diff_lists_changed_fields_and_never_password_hashes() {
+        let a = json!({"name": "A", "kind": "police", "password_hash": "x", "version": 1});
+        let b = json!({"name": "B", "kind": "police", "password_hash": "y", "version": 2});
+        assert_eq!(diff(Some(&a), Some(&b)), json!({"name": ["A", "B"]}));
+        assert_eq!(diff(None, Some(&json!({"name": "A"}))), json!({"name": [null, "A"]}));
     }
 }
