@@ -83,10 +83,15 @@ fn category_label(lk: &Lookups, code: &str) -> String {
 
 /// Builds the lägesbild of an area and period for `viewer`.
 pub async fn build(db: &Db, viewer: &Viewer, q: &PictureQuery, today: NaiveDate) -> Result<LagesbildView, AppError> {
-    let picture = crate::situation::build(db, viewer, q, today).await?;
-    let lk = Lookups::load(db).await?;
+    // The area and period first; then the two long reads side by side: the figures, and
+    // who has reported (which counts over every incident of the period).
+    let checked = crate::situation::check(db, viewer, q, today).await?;
+    let (from, to) = (checked.from, checked.to);
+    let (picture, reported) = tokio::try_join!(crate::situation::compute(db, viewer, &checked), async {
+        Ok::<_, AppError>(db.report_days(viewer, from, to).await?)
+    })?;
+    let lk = checked.lk;
     let area = lk.areas.iter().find(|a| a.id == picture.area.id).cloned().ok_or(AppError::NotFound)?;
-    let (from, to) = (picture.from, picture.to);
 
     let mut change_sentences = vec![];
     let mut small_number_sentences = vec![];
@@ -112,7 +117,6 @@ pub async fn build(db: &Db, viewer: &Viewer, q: &PictureQuery, today: NaiveDate)
     let narrative = db.narrative(viewer, area.id, from, to).await?.map(|n| n.body);
 
     let days = (to - from).num_days() + 1;
-    let reported = db.report_days(viewer, from, to).await?;
     let reporters: Vec<ReporterRow> = db
         .reporting_organisations()
         .await?
@@ -158,7 +162,7 @@ pub async fn build(db: &Db, viewer: &Viewer, q: &PictureQuery, today: NaiveDate)
         .collect();
     // Anything synthetic in the period makes the whole picture "partly synthetic".
     let includes_synthetic = db
-        .incidents(
+        .any_synthetic_incident(
             viewer,
             &IncidentFilter {
                 from: Some(from),
@@ -167,9 +171,7 @@ pub async fn build(db: &Db, viewer: &Viewer, q: &PictureQuery, today: NaiveDate)
                 ..Default::default()
             },
         )
-        .await?
-        .iter()
-        .any(|i| i.synthetic);
+        .await?;
 
     // Indicators of this area and the areas above it.
     let mut chain = vec![area.id];

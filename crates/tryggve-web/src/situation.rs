@@ -219,6 +219,28 @@ fn date(d: NaiveDate) -> Date {
 
 /// Builds the picture; bad parameters are field errors.
 pub async fn build(db: &Db, viewer: &Viewer, q: &PictureQuery, today: NaiveDate) -> Result<Picture, AppError> {
+    let checked = check(db, viewer, q, today).await?;
+    compute(db, viewer, &checked).await
+}
+
+/// A picture's query, checked: its area and period settled, with the
+/// register it was checked against.
+pub(crate) struct Checked {
+    pub lk: Lookups,
+    pub area: tryggve_core::register::Area,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    baseline: u32,
+    granularity: Granularity,
+    cell: f64,
+    categories: Vec<String>,
+    source_kinds: Vec<SourceKind>,
+    reliability: Vec<Reliability>,
+}
+
+/// Checks a picture's query (bad parameters are field errors) and settles
+/// its period, so that other reads of the period can start beside `compute`.
+pub(crate) async fn check(db: &Db, viewer: &Viewer, q: &PictureQuery, today: NaiveDate) -> Result<Checked, AppError> {
     let lk = Lookups::load(db).await?;
     let mut e = FieldErrors::new();
     let area = match q.area.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -300,8 +322,13 @@ pub async fn build(db: &Db, viewer: &Viewer, q: &PictureQuery, today: NaiveDate)
     if !e.is_empty() {
         return Err(AppError::Invalid(e));
     }
+    Ok(Checked { lk, area, from, to, baseline, granularity, cell, categories, source_kinds, reliability })
+}
 
-    let inside = descendants(&lk, area.id);
+/// The picture of a checked query.
+pub(crate) async fn compute(db: &Db, viewer: &Viewer, c: &Checked) -> Result<Picture, AppError> {
+    let (lk, area, from, to, granularity, cell) = (&c.lk, &c.area, c.from, c.to, c.granularity, c.cell);
+    let inside = descendants(lk, area.id);
     // Change is tested for the period's last week (or four weeks) against the weeks before it.
     let period_days = (to - from).num_days() + 1;
     let window = match granularity {
@@ -309,19 +336,20 @@ pub async fn build(db: &Db, viewer: &Viewer, q: &PictureQuery, today: NaiveDate)
         Granularity::Month => 28,
     }
     .min(period_days);
-    let baseline = if baseline == 0 { ((period_days / window) - 1).clamp(1, 52) as u32 } else { baseline };
+    let baseline = if c.baseline == 0 { ((period_days / window) - 1).clamp(1, 52) as u32 } else { c.baseline };
     let change_from = to - chrono::Duration::days(window - 1);
     let earliest = from.min(change_from - chrono::Duration::days(window * baseline as i64));
+    // Only the columns the picture counts: a district's twelve weeks can hold thousands of incidents.
     let incidents = db
-        .incidents(
+        .incident_facts(
             viewer,
             &IncidentFilter {
                 from: Some(earliest),
                 to: Some(to),
                 area_ids: inside.clone(),
-                categories,
-                source_kinds,
-                reliability,
+                categories: c.categories.clone(),
+                source_kinds: c.source_kinds.clone(),
+                reliability: c.reliability.clone(),
                 ..Default::default()
             },
         )
@@ -340,8 +368,8 @@ pub async fn build(db: &Db, viewer: &Viewer, q: &PictureQuery, today: NaiveDate)
     };
     let cat_index = |c: &str| lk.categories.iter().position(|x| x.code == c).unwrap_or(usize::MAX);
     let kind_index = |k: SourceKind| SourceKind::ALL.iter().position(|x| *x == k).unwrap_or(0);
-    let to_record = |i: &tryggve_core::situation::Incident, area: Option<usize>| Record {
-        date: date(i.local_date()),
+    let to_record = |i: &tryggve_db::situation::IncidentFact, area: Option<usize>| Record {
+        date: date(i.date),
         kind: kind_index(i.source_kind),
         category: cat_index(&i.category),
         area,
