@@ -475,15 +475,10 @@ fn use_post_auth(meta: &Metadata) -> bool {
         .is_some_and(|m| !m.iter().any(|x| x == "client_secret_basic") && m.iter().any(|x| x == "client_secret_post"))
 }
 
-/// `application/x-www-form-urlencoded` for one value.
+/// `application/x-www-form-urlencoded` for one value (RFC 6749 §2.3.1 asks
+/// it of Basic credentials).
 fn form_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => (b as char).to_string(),
-            b' ' => "+".to_owned(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 /// The PKCE S256 challenge: base64url (no padding) of the verifier's SHA-256.
