@@ -142,6 +142,8 @@ pub enum Action {
     AddFollowUp,
     /// Read the audit log.
     ViewAudit,
+    /// The list of legal references and the default classification per record type.
+    ManageSecrecy,
 }
 
 /// May a user with `role` perform `action` (on a record they may read)?
@@ -151,7 +153,7 @@ pub fn can(role: Option<Role>, action: Action) -> bool {
     let Some(role) = role else { return false };
     match action {
         EditRegister => matches!(role, Admin | Convener),
-        ManageUsers | ViewAudit => role == Admin,
+        ManageUsers | ViewAudit | ManageSecrecy => role == Admin,
         EditWorkingDocuments => matches!(role, Admin | Convener | Member),
         AddFollowUp => matches!(role, Admin | Convener | Member | Reporter),
     }
@@ -190,6 +192,7 @@ mod tests {
     fn only_admins_manage_users_and_anonymous_may_do_nothing() {
         for role in Role::ALL {
             assert_eq!(can(Some(role), Action::ManageUsers), role == Role::Admin);
+            assert_eq!(can(Some(role), Action::ManageSecrecy), role == Role::Admin);
         }
         for a in [Action::EditRegister, Action::AddFollowUp, Action::ViewAudit] {
             assert!(!can(None, a));

@@ -6,10 +6,12 @@
 //! bytes. Records are therefore listed in id order and every field that the
 //! database keeps is in the document.
 
+use crate::access::Classification;
 use crate::ids::*;
 use crate::meeting::{Meeting, Minutes};
 use crate::priority::Priority;
 use crate::register::{Area, Council, Organisation, Person, User, check_geometry};
+use crate::secrecy::{ClassificationDefault, LegalReference};
 use crate::situation::{Incident, IncidentCategory, IndicatorSeries, Narrative, ReportingOrganisation, Snapshot};
 use crate::workdoc::{Collaboration, FollowUp, Measure};
 use serde::{Deserialize, Serialize};
@@ -49,6 +51,12 @@ pub struct ExportDocument {
     pub snapshots: Vec<Snapshot>,
     #[serde(default)]
     pub minutes: Vec<Minutes>,
+    /// The provisions restricted records cite (added in 1.2; optional when reading).
+    #[serde(default)]
+    pub legal_references: Vec<LegalReference>,
+    /// The classification new records of each type start with.
+    #[serde(default)]
+    pub classification_defaults: Vec<ClassificationDefault>,
 }
 
 /// A problem in an import document, with the JSON path where it is.
@@ -87,6 +95,8 @@ impl ExportDocument {
             narratives: vec![],
             snapshots: vec![],
             minutes: vec![],
+            legal_references: vec![],
+            classification_defaults: vec![],
         }
     }
 
@@ -127,6 +137,30 @@ impl ExportDocument {
         unique("incidents", self.incidents.iter().map(|i| i.id.0))?;
         unique("indicators", self.indicators.iter().map(|i| i.id.0))?;
         let users: HashSet<i64> = self.users.iter().map(|u| u.id.0).collect();
+        let legal = unique("legal_references", self.legal_references.iter().map(|r| r.id.0))?;
+        let secret = |c: Classification, r: Option<LegalRefId>, path: String| -> Result<(), ImportError> {
+            match r {
+                Some(r) if !legal.contains(&r.0) => Err(ImportError::at(path, "okänt lagrum")),
+                None if c == Classification::Restricted => {
+                    Err(ImportError::at(path, "en begränsad uppgift måste ange sitt lagrum"))
+                }
+                _ => Ok(()),
+            }
+        };
+        let mut types = HashSet::new();
+        for (i, d) in self.classification_defaults.iter().enumerate() {
+            if !crate::secrecy::RECORD_TYPES.iter().any(|(t, _)| *t == d.record_type) || !types.insert(&d.record_type) {
+                return Err(ImportError::at(
+                    format!("$.classification_defaults[{i}].record_type"),
+                    "okänd eller dubblerad posttyp",
+                ));
+            }
+            secret(
+                d.classification,
+                d.legal_reference_id,
+                format!("$.classification_defaults[{i}].legal_reference_id"),
+            )?;
+        }
 
         let mut names = HashSet::new();
         for (i, u) in self.users.iter().enumerate() {
@@ -180,6 +214,7 @@ impl ExportDocument {
                 refer(areas.contains(&p.0), format!("$.collaborations[{i}].place_ids[{j}]"), "plats")?;
             }
             check_orgs(&orgs, &c.restricted_to, &format!("$.collaborations[{i}].restricted_to"))?;
+            secret(c.classification, c.legal_reference_id, format!("$.collaborations[{i}].legal_reference_id"))?;
         }
         for (i, m) in self.measures.iter().enumerate() {
             let at = |f: &str| format!("$.measures[{i}].{f}");
@@ -189,6 +224,7 @@ impl ExportDocument {
             }
             check_orgs(&orgs, &m.participant_ids, &at("participant_ids"))?;
             check_orgs(&orgs, &m.restricted_to, &at("restricted_to"))?;
+            secret(m.classification, m.legal_reference_id, at("legal_reference_id"))?;
             if let Some(o) = m.responsible_org_id {
                 refer(orgs.contains(&o.0), at("responsible_org_id"), "organisation")?;
             }
@@ -223,6 +259,7 @@ impl ExportDocument {
                 refer(users.contains(&u.0), at("reported_by"), "användare")?;
             }
             check_orgs(&orgs, &x.restricted_to, &at("restricted_to"))?;
+            secret(x.classification, x.legal_reference_id, at("legal_reference_id"))?;
         }
         for (i, r) in self.reporting_organisations.iter().enumerate() {
             refer(
@@ -257,6 +294,7 @@ impl ExportDocument {
         for (i, p) in self.priorities.iter().enumerate() {
             refer(councils.contains(&p.council_id.0), format!("$.priorities[{i}].council_id"), "råd")?;
             check_orgs(&orgs, &p.restricted_to, &format!("$.priorities[{i}].restricted_to"))?;
+            secret(p.classification, p.legal_reference_id, format!("$.priorities[{i}].legal_reference_id"))?;
         }
         for (i, m) in self.meetings.iter().enumerate() {
             refer(councils.contains(&m.council_id.0), format!("$.meetings[{i}].council_id"), "råd")?;
@@ -267,6 +305,7 @@ impl ExportDocument {
                 refer(people.contains(&a.person_id.0), format!("$.meetings[{i}].attendees[{j}].person_id"), "person")?;
             }
             check_orgs(&orgs, &m.restricted_to, &format!("$.meetings[{i}].restricted_to"))?;
+            secret(m.classification, m.legal_reference_id, format!("$.meetings[{i}].legal_reference_id"))?;
         }
         Ok(())
     }

@@ -60,4 +60,6 @@ id_type!(
     SnapshotId,
     /// Approved minutes.
     MinutesId,
+    /// A provision of law that makes information secret (OSL chapter and section).
+    LegalRefId,
 );

@@ -13,6 +13,7 @@ pub mod meeting;
 pub mod priority;
 pub mod privacy;
 pub mod register;
+pub mod secrecy;
 pub mod situation;
 pub mod text;
 pub mod validate;

@@ -31,5 +31,8 @@ pub struct Priority {
     pub methods: Vec<Method>,
     pub classification: Classification,
     pub restricted_to: Vec<OrgId>,
+    /// The provision that makes a restricted record secret (`secrecy`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_reference_id: Option<LegalRefId>,
     pub version: i64,
 }

@@ -99,7 +99,20 @@ pub struct Person {
     pub phone: String,
     /// Other spellings met in documents ("Bent Jansson").
     pub aliases: Vec<String>,
+    /// Someone who takes part in the work for an organisation, whose name may
+    /// appear in minutes. The register may also hold others (a resident who
+    /// is a contact, a shop owner): their names are kept out of shared text.
+    #[serde(default = "staff", skip_serializing_if = "is_staff")]
+    pub staff: bool,
     pub version: i64,
+}
+
+fn staff() -> bool {
+    true
+}
+
+fn is_staff(staff: &bool) -> bool {
+    *staff
 }
 
 /// A login. The password hash leaves the database only in an administrator's export.

@@ -109,6 +109,9 @@ pub struct Incident {
     pub reliability: Reliability,
     pub classification: Classification,
     pub restricted_to: Vec<OrgId>,
+    /// The provision that makes a restricted record secret (`secrecy`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_reference_id: Option<LegalRefId>,
     /// The system it came from (`form`, `csv`, `polisen`, …); with `external_id` it identifies a re-import.
     pub source: String,
     pub external_id: Option<String>,

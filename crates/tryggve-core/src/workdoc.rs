@@ -60,6 +60,9 @@ pub struct Collaboration {
     pub place_ids: Vec<AreaId>,
     pub classification: Classification,
     pub restricted_to: Vec<OrgId>,
+    /// The provision that makes a restricted record secret (`secrecy`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_reference_id: Option<LegalRefId>,
     pub version: i64,
 }
 
@@ -88,6 +91,9 @@ pub struct Measure {
     pub status_text: String,
     pub classification: Classification,
     pub restricted_to: Vec<OrgId>,
+    /// The provision that makes a restricted record secret (`secrecy`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_reference_id: Option<LegalRefId>,
     pub version: i64,
     #[serde(default)]
     pub start_date: Option<NaiveDate>,
@@ -223,6 +229,7 @@ mod tests {
             status_text: String::new(),
             classification: Classification::Internal,
             restricted_to: vec![],
+            legal_reference_id: None,
             version: 1,
             start_date: None,
             due_date: None,

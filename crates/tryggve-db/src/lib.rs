@@ -30,6 +30,7 @@ pub mod register;
 pub mod retention;
 pub mod schema;
 pub mod search;
+pub mod secrecy;
 pub mod situation;
 pub mod transfer;
 pub mod visibility;

@@ -20,6 +20,7 @@ macro_rules! map_priority {
             methods: serde_json::from_str(&$r.try_get::<String, _>("methods")?)?,
             classification: code(Classification::parse, $r.try_get("classification")?)?,
             restricted_to: vec![],
+            legal_reference_id: None,
             version: $r.try_get("version")?,
         }
     };
@@ -42,6 +43,7 @@ macro_rules! map_meeting {
             invited: vec![],
             classification: code(Classification::parse, $r.try_get("classification")?)?,
             restricted_to: vec![],
+            legal_reference_id: None,
             version: $r.try_get("version")?,
         }
     };
@@ -76,9 +78,9 @@ impl Db {
             let rows = sqlx::query(PRIORITY_SQL).bind(a).bind(l).bind(o).bind(council).bind(id).fetch_all(p).await?;
             rows.iter().map(|r| Ok(map_priority!(r))).collect::<Result<Vec<_>>>()?
         });
-        let mut orgs = self.record_orgs("priority").await?;
+        let mut secrecy = self.record_secrecy("priority").await?;
         for p in &mut list {
-            p.restricted_to = orgs.remove(&p.id.0).unwrap_or_default();
+            (p.restricted_to, p.legal_reference_id) = secrecy.remove(&p.id.0).unwrap_or_default();
         }
         Ok(list)
     }
@@ -109,7 +111,7 @@ impl Db {
         if n == 0 {
             return Err(DbError::Conflict { current: old.version + 1 });
         }
-        tx.set_record_orgs("priority", p.id.0, &p.restricted_to).await?;
+        tx.set_record_secrecy("priority", p.id.0, &p.restricted_to, p.legal_reference_id).await?;
         tx.audit("update", "priority", Some(p.id.0), diff(Some(&old), Some(p))).await?;
         tx.commit().await
     }
@@ -128,7 +130,7 @@ impl Db {
             let rows = sqlx::query(MEETING_SQL).bind(a).bind(l).bind(o).bind(council).bind(id).fetch_all(p).await?;
             rows.iter().map(|r| Ok(map_meeting!(r))).collect::<Result<Vec<_>>>()?
         });
-        let mut orgs = self.record_orgs("meeting").await?;
+        let mut secrecy = self.record_secrecy("meeting").await?;
         let attendees: Vec<(i64, i64, String)> = with_pool!(self, p => sqlx::query_as(
             "SELECT meeting_id, person_id, title FROM meeting_attendees ORDER BY meeting_id, position").fetch_all(p).await?);
         let items: Vec<(i64, MeetingItem)> = with_pool!(self, p => {
@@ -154,7 +156,7 @@ impl Db {
         let invitees: Vec<(i64, i64)> = with_pool!(self, p => sqlx::query_as(
             "SELECT meeting_id, person_id FROM meeting_invitees ORDER BY meeting_id, person_id").fetch_all(p).await?);
         for m in &mut list {
-            m.restricted_to = orgs.remove(&m.id.0).unwrap_or_default();
+            (m.restricted_to, m.legal_reference_id) = secrecy.remove(&m.id.0).unwrap_or_default();
             m.attendees = attendees
                 .iter()
                 .filter(|a| a.0 == m.id.0)
@@ -205,7 +207,7 @@ impl Db {
         tx.replace_visible_items(viewer, m).await?;
         tx.insert_attendees(m).await?;
         tx.insert_invitees(m).await?;
-        tx.set_record_orgs("meeting", m.id.0, &m.restricted_to).await?;
+        tx.set_record_secrecy("meeting", m.id.0, &m.restricted_to, m.legal_reference_id).await?;
         tx.audit("update", "meeting", Some(m.id.0), diff(Some(&old), Some(m))).await?;
         tx.commit().await
     }
@@ -221,7 +223,7 @@ impl Tx {
                 .bind(&sp).bind(&me).bind(p.classification.as_str()).bind(p.version)
                 .execute(&mut *c).await?;
         });
-        self.set_record_orgs("priority", p.id.0, &p.restricted_to).await
+        self.set_record_secrecy("priority", p.id.0, &p.restricted_to, p.legal_reference_id).await
     }
 
     pub(crate) async fn insert_meeting(&mut self, m: &Meeting) -> Result<()> {
@@ -236,7 +238,7 @@ impl Tx {
         self.insert_attendees(m).await?;
         self.insert_invitees(m).await?;
         self.insert_items(m, 0).await?;
-        self.set_record_orgs("meeting", m.id.0, &m.restricted_to).await
+        self.set_record_secrecy("meeting", m.id.0, &m.restricted_to, m.legal_reference_id).await
     }
 
     async fn insert_attendees(&mut self, m: &Meeting) -> Result<()> {

@@ -13,6 +13,7 @@ const SQLITE: &[(i64, &str)] = &[
     (5, include_str!("../migrations/sqlite/0005_minutes.sql")),
     (6, include_str!("../migrations/sqlite/0006_audit_chain.sql")),
     (7, include_str!("../migrations/sqlite/0007_lagesbild_speed.sql")),
+    (8, include_str!("../migrations/sqlite/0008_secrecy.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -22,6 +23,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (5, include_str!("../migrations/postgres/0005_minutes.sql")),
     (6, include_str!("../migrations/postgres/0006_audit_chain.sql")),
     (7, include_str!("../migrations/postgres/0007_lagesbild_speed.sql")),
+    (8, include_str!("../migrations/postgres/0008_secrecy.sql")),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

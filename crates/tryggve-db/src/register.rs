@@ -37,6 +37,7 @@ macro_rules! map_person {
             email: $r.try_get("email")?,
             phone: $r.try_get("phone")?,
             aliases: json_list($r.try_get("aliases")?)?,
+            staff: $r.try_get("staff")?,
             version: $r.try_get("version")?,
         }
     };
@@ -73,7 +74,7 @@ macro_rules! map_council {
 }
 
 const ORG_COLS: &str = "SELECT id, name, kind, aliases, version FROM organisations";
-const PERSON_COLS: &str = "SELECT id, name, title, organisation_id, email, phone, aliases, version FROM people";
+const PERSON_COLS: &str = "SELECT id, name, title, organisation_id, email, phone, aliases, staff, version FROM people";
 const AREA_COLS: &str = "SELECT id, parent_id, kind, name, aliases, population, geometry, version FROM areas";
 const COUNCIL_COLS: &str = "SELECT id, name, area_id, description, version FROM councils";
 
@@ -154,6 +155,13 @@ impl Db {
         select_all!(self, PERSON_COLS, "ORDER BY id", map_person)
     }
 
+    /// Names and other spellings of the people in the register who are not
+    /// staff: shared free text must not mention them.
+    pub async fn private_names(&self) -> Result<Vec<String>> {
+        let people = select_all!(self, PERSON_COLS, "WHERE staff = FALSE ORDER BY id", map_person)?;
+        Ok(people.into_iter().flat_map(|p| std::iter::once(p.name).chain(p.aliases)).collect())
+    }
+
     pub async fn person(&self, id: PersonId) -> Result<Person> {
         one(select_all!(self, PERSON_COLS, "WHERE id = $1", map_person, id.0)?)
     }
@@ -177,13 +185,14 @@ impl Db {
             self.person(p.id).await?,
             p,
             "UPDATE people SET name = $1, title = $2, organisation_id = $3, email = $4, phone = $5, aliases = $6, \
-             version = version + 1 WHERE id = $7 AND version = $8",
+             staff = $7, version = version + 1 WHERE id = $8 AND version = $9",
             &p.name,
             &p.title,
             p.organisation_id.map(|o| o.0),
             &p.email,
             &p.phone,
             &aliases,
+            p.staff,
             p.id.0,
             p.version
         );
@@ -294,10 +303,10 @@ impl Tx {
     pub(crate) async fn insert_person(&mut self, p: &Person) -> Result<()> {
         let aliases = serde_json::to_string(&p.aliases)?;
         on_tx!(self, c => {
-            sqlx::query("INSERT INTO people (id, name, title, organisation_id, email, phone, aliases, version) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            sqlx::query("INSERT INTO people (id, name, title, organisation_id, email, phone, aliases, staff, version) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
                 .bind(p.id.0).bind(&p.name).bind(&p.title).bind(p.organisation_id.map(|o| o.0))
-                .bind(&p.email).bind(&p.phone).bind(&aliases).bind(p.version)
+                .bind(&p.email).bind(&p.phone).bind(&aliases).bind(p.staff).bind(p.version)
                 .execute(&mut *c).await?;
         });
         Ok(())

@@ -54,6 +54,7 @@ macro_rules! map_incident {
             reliability: code(Reliability::parse, $r.try_get("reliability")?)?,
             classification: code(Classification::parse, $r.try_get("classification")?)?,
             restricted_to: vec![],
+            legal_reference_id: None,
             source: $r.try_get("source")?,
             external_id: $r.try_get("external_id")?,
             synthetic: $r.try_get("synthetic")?,
@@ -150,9 +151,9 @@ impl Db {
             let rows = q.fetch_all(p).await?;
             rows.iter().map(|r| Ok(map_incident!(r))).collect::<Result<Vec<_>>>()?
         });
-        let mut orgs = self.record_orgs("incident").await?;
+        let mut secrecy = self.record_secrecy("incident").await?;
         for i in &mut list {
-            i.restricted_to = orgs.remove(&i.id.0).unwrap_or_default();
+            (i.restricted_to, i.legal_reference_id) = secrecy.remove(&i.id.0).unwrap_or_default();
         }
         Ok(list)
     }
@@ -286,7 +287,8 @@ impl Db {
             rows.iter().map(|r| Ok(map_incident!(r))).collect::<Result<Vec<_>>>()?
         });
         let mut i = list.pop().ok_or(DbError::NotFound)?;
-        i.restricted_to = self.record_orgs("incident").await?.remove(&i.id.0).unwrap_or_default();
+        (i.restricted_to, i.legal_reference_id) =
+            self.record_secrecy("incident").await?.remove(&i.id.0).unwrap_or_default();
         Ok(i)
     }
 
@@ -296,7 +298,7 @@ impl Db {
         let id = IncidentId(tx.next_id("incidents").await?);
         let incident = Incident { id, version: 1, ..incident.clone() };
         tx.insert_incidents(std::slice::from_ref(&incident)).await?;
-        tx.set_record_orgs("incident", id.0, &incident.restricted_to).await?;
+        tx.set_record_secrecy("incident", id.0, &incident.restricted_to, incident.legal_reference_id).await?;
         // The free text is not logged: it may describe people.
         let mut detail = diff(None, Some(&incident));
         if let Some(m) = detail.as_object_mut() {
@@ -327,7 +329,7 @@ impl Db {
         if n == 0 {
             return Err(DbError::Conflict { current: old.version + 1 });
         }
-        tx.set_record_orgs("incident", i.id.0, &i.restricted_to).await?;
+        tx.set_record_secrecy("incident", i.id.0, &i.restricted_to, i.legal_reference_id).await?;
         let mut detail = diff(Some(&old), Some(i));
         if let Some(m) = detail.as_object_mut()
             && m.remove("description").is_some()

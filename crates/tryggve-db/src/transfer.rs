@@ -14,6 +14,7 @@ const ID_TABLES: &[&str] = &[
     "areas",
     "councils",
     "organisations",
+    "legal_references",
     "people",
     "users",
     "collaborations",
@@ -38,6 +39,8 @@ impl Db {
         doc.councils = self.councils().await?;
         doc.organisations = self.organisations().await?;
         doc.people = self.people().await?;
+        doc.legal_references = self.legal_references().await?;
+        doc.classification_defaults = self.classification_defaults().await?;
         doc.users = if viewer.is_admin() {
             self.users_with_hashes().await?
         } else {
@@ -85,6 +88,12 @@ impl Db {
         for o in &doc.organisations {
             tx.insert_organisation(o).await?;
         }
+        for r in &doc.legal_references {
+            tx.insert_legal_reference(r).await?;
+        }
+        for d in &doc.classification_defaults {
+            tx.insert_classification_default(d).await?;
+        }
         for p in &doc.people {
             tx.insert_person(p).await?;
         }
@@ -114,7 +123,7 @@ impl Db {
             return Err(DbError::Corrupt("two incidents share a source and external id".into()));
         }
         for i in doc.incidents.iter().filter(|i| !i.restricted_to.is_empty()) {
-            tx.set_record_orgs("incident", i.id.0, &i.restricted_to).await?;
+            tx.set_record_secrecy("incident", i.id.0, &i.restricted_to, i.legal_reference_id).await?;
         }
         for s in &doc.indicators {
             tx.insert_series(s).await?;

@@ -21,6 +21,7 @@ macro_rules! map_collaboration {
             place_ids: vec![],
             classification: code(Classification::parse, $r.try_get("classification")?)?,
             restricted_to: vec![],
+            legal_reference_id: None,
             version: $r.try_get("version")?,
         }
     };
@@ -45,6 +46,7 @@ macro_rules! map_measure {
             status_text: $r.try_get("status_text")?,
             classification: code(Classification::parse, $r.try_get("classification")?)?,
             restricted_to: vec![],
+            legal_reference_id: None,
             version: $r.try_get("version")?,
             start_date: $r.try_get("start_date")?,
             due_date: $r.try_get("due_date")?,
@@ -106,18 +108,6 @@ const FOLLOW_UP_SQL: &str = concat!(
 );
 
 impl Db {
-    /// The organisations each restricted record of `record_type` is shared with.
-    pub(crate) async fn record_orgs(&self, record_type: &str) -> Result<HashMap<i64, Vec<OrgId>>> {
-        let rows: Vec<(i64, i64)> = with_pool!(self, p => sqlx::query_as(
-            "SELECT record_id, organisation_id FROM record_orgs WHERE record_type = $1 ORDER BY record_id, organisation_id")
-            .bind(record_type).fetch_all(p).await?);
-        let mut map: HashMap<i64, Vec<OrgId>> = HashMap::new();
-        for (r, o) in rows {
-            map.entry(r).or_default().push(OrgId(o));
-        }
-        Ok(map)
-    }
-
     /// Rows of a (parent, position, child) link table, grouped by parent in position order.
     pub(crate) async fn links(&self, sql: &'static str) -> Result<HashMap<i64, Vec<i64>>> {
         let rows: Vec<(i64, i64)> = with_pool!(self, p => sqlx::query_as(sql).fetch_all(p).await?);
@@ -143,12 +133,12 @@ impl Db {
             let rows = sqlx::query(COLLAB_SQL).bind(a).bind(l).bind(o).bind(council).bind(id).fetch_all(p).await?;
             rows.iter().map(|r| Ok(map_collaboration!(r))).collect::<Result<Vec<_>>>()?
         });
-        let mut orgs = self.record_orgs("collaboration").await?;
+        let mut secrecy = self.record_secrecy("collaboration").await?;
         let mut places = self
             .links("SELECT collaboration_id, area_id FROM collaboration_places ORDER BY collaboration_id, position")
             .await?;
         for c in &mut list {
-            c.restricted_to = orgs.remove(&c.id.0).unwrap_or_default();
+            (c.restricted_to, c.legal_reference_id) = secrecy.remove(&c.id.0).unwrap_or_default();
             c.place_ids = places.remove(&c.id.0).unwrap_or_default().into_iter().map(AreaId).collect();
         }
         Ok(list)
@@ -182,7 +172,7 @@ impl Db {
         if n == 0 {
             return Err(DbError::Conflict { current: old.version + 1 });
         }
-        tx.set_record_orgs("collaboration", c.id.0, &c.restricted_to).await?;
+        tx.set_record_secrecy("collaboration", c.id.0, &c.restricted_to, c.legal_reference_id).await?;
         tx.insert_collaboration_places(c).await?;
         tx.index_collaboration(c).await?;
         tx.audit("update", "collaboration", Some(c.id.0), diff(Some(&old), Some(c))).await?;
@@ -204,7 +194,7 @@ impl Db {
             let rows = sqlx::query(MEASURE_SQL).bind(a).bind(l).bind(o).bind(collab).bind(id).fetch_all(p).await?;
             rows.iter().map(|r| Ok(map_measure!(r))).collect::<Result<Vec<_>>>()?
         });
-        let mut orgs = self.record_orgs("measure").await?;
+        let mut secrecy = self.record_secrecy("measure").await?;
         let mut parts = self
             .links("SELECT measure_id, organisation_id FROM measure_participants ORDER BY measure_id, position")
             .await?;
@@ -212,7 +202,7 @@ impl Db {
             .links("SELECT measure_id, priority_id FROM measure_priorities ORDER BY measure_id, priority_id")
             .await?;
         for m in &mut list {
-            m.restricted_to = orgs.remove(&m.id.0).unwrap_or_default();
+            (m.restricted_to, m.legal_reference_id) = secrecy.remove(&m.id.0).unwrap_or_default();
             m.participant_ids = parts.remove(&m.id.0).unwrap_or_default().into_iter().map(OrgId).collect();
             m.priority_ids = prios.remove(&m.id.0).unwrap_or_default().into_iter().map(PriorityId).collect();
         }
@@ -267,7 +257,7 @@ impl Db {
         }
         tx.insert_participants(m).await?;
         tx.insert_measure_priorities(m).await?;
-        tx.set_record_orgs("measure", m.id.0, &m.restricted_to).await?;
+        tx.set_record_secrecy("measure", m.id.0, &m.restricted_to, m.legal_reference_id).await?;
         tx.index_measure(m).await?;
         tx.audit("update", "measure", Some(m.id.0), diff(Some(&old), Some(m))).await?;
         tx.commit().await
@@ -319,18 +309,6 @@ impl Db {
 }
 
 impl Tx {
-    pub(crate) async fn set_record_orgs(&mut self, record_type: &str, id: i64, orgs: &[OrgId]) -> Result<()> {
-        on_tx!(self, c => {
-            sqlx::query("DELETE FROM record_orgs WHERE record_type = $1 AND record_id = $2")
-                .bind(record_type).bind(id).execute(&mut *c).await?;
-            for o in orgs {
-                sqlx::query("INSERT INTO record_orgs (record_type, record_id, organisation_id) VALUES ($1, $2, $3)")
-                    .bind(record_type).bind(id).bind(o.0).execute(&mut *c).await?;
-            }
-        });
-        Ok(())
-    }
-
     pub(crate) async fn insert_collaboration(&mut self, k: &Collaboration) -> Result<()> {
         on_tx!(self, c => {
             sqlx::query("INSERT INTO collaborations (id, council_id, name, summary, narrative, classification, version) \
@@ -341,7 +319,7 @@ impl Tx {
         });
         self.index_collaboration(k).await?;
         self.insert_collaboration_places(k).await?;
-        self.set_record_orgs("collaboration", k.id.0, &k.restricted_to).await
+        self.set_record_secrecy("collaboration", k.id.0, &k.restricted_to, k.legal_reference_id).await
     }
 
     async fn index_collaboration(&mut self, k: &Collaboration) -> Result<()> {
@@ -378,7 +356,7 @@ impl Tx {
         self.insert_participants(m).await?;
         self.insert_measure_priorities(m).await?;
         self.index_measure(m).await?;
-        self.set_record_orgs("measure", m.id.0, &m.restricted_to).await
+        self.set_record_secrecy("measure", m.id.0, &m.restricted_to, m.legal_reference_id).await
     }
 
     async fn insert_measure_priorities(&mut self, m: &Measure) -> Result<()> {

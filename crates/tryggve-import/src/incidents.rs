@@ -261,6 +261,7 @@ fn parse_row(
         reliability,
         classification,
         restricted_to: vec![],
+        legal_reference_id: None,
         source: opts.source.clone(),
         external_id,
         synthetic: opts.synthetic,

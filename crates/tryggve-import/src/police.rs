@@ -210,6 +210,7 @@ pub fn parse(file: &str, bytes: &[u8], reg: &Register, reported_at: NaiveDateTim
             reliability: Reliability::Reported,
             classification: Classification::Public,
             restricted_to: vec![],
+            legal_reference_id: None,
             source: SOURCE.to_owned(),
             external_id: Some(id),
             synthetic: false,

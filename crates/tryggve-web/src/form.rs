@@ -102,6 +102,22 @@ pub fn flex_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> 
     })
 }
 
+/// A yes/no value: a JSON boolean or a form's `true`/`false`, as the string
+/// `"true"` or `"false"`; empty when it was left out.
+pub fn flex_flag<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum V {
+        B(bool),
+        S(String),
+    }
+    Ok(match Option::<V>::deserialize(d)? {
+        Some(V::B(b)) => b.to_string(),
+        Some(V::S(s)) => s,
+        None => String::new(),
+    })
+}
+
 /// Accepts a list (of strings or numbers), a single value, or a text with one
 /// value per line (a textarea).
 pub fn flex_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
@@ -148,10 +164,15 @@ pub fn version(s: &str) -> Result<i64, String> {
 }
 
 /// Refuses free text that holds personal data: shared records describe
-/// places and situations, not people. The message says what was found and
-/// where, so the user can rewrite it; the text itself is kept in the form.
-pub fn check_personal_data(errors: &mut FieldErrors, field: &str, text: &str) {
-    let found = tryggve_core::privacy::scan(text, &[]);
+/// places and situations, not people. `names` are the register's people who
+/// are not staff (see `Person::staff`), from [`Lookups::private_names`] or
+/// `Db::private_names`. The message says what was found and where, so the
+/// user can rewrite it; the text itself is kept in the form.
+///
+/// [`Lookups::private_names`]: crate::resource::Lookups::private_names
+pub fn check_personal_data(errors: &mut FieldErrors, field: &str, text: &str, names: &[String]) {
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let found = tryggve_core::privacy::scan(text, &names);
     if found.is_empty() {
         return;
     }

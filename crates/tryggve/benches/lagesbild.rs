@@ -386,6 +386,7 @@ fn incident(
         reliability,
         classification,
         restricted_to: vec![],
+        legal_reference_id: None,
         source: format!("bench-{}", kind.as_str()),
         external_id: Some(n.to_string()),
         synthetic: true,

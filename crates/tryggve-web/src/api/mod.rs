@@ -40,6 +40,7 @@ pub(crate) fn routes() -> Router<AppState> {
     let r = resource::<Area>(r);
     let r = resource::<Council>(r);
     let r = resource::<User>(r);
+    let r = resource::<tryggve_core::secrecy::LegalReference>(r);
     let r = resource::<Collaboration>(r);
     let r = resource::<Measure>(r);
     let r = resource::<Priority>(r);
@@ -153,7 +154,7 @@ async fn add_follow_up(
     let viewer = user.viewer();
     s.db.measure(&viewer, id).await?;
     let author = crate::pages::author_name(&s, &user).await?;
-    let (f, version) = crate::pages::check_follow_up(&input, id, &user, author)?;
+    let (f, version) = crate::pages::check_follow_up(&input, id, &user, author, &s.db.private_names().await?)?;
     let fid = s.db.add_follow_up(&user.actor(), &viewer, &f, version).await?;
     let created =
         s.db.follow_ups(&viewer, Some(id)).await?.into_iter().find(|x| x.id == fid).ok_or(AppError::NotFound)?;

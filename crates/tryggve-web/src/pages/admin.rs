@@ -132,3 +132,106 @@ pub async fn my_reads(State(s): State<AppState>, user: CurrentUser) -> Response 
     .await;
     result.unwrap_or_else(|e| error_page(e, Some(&user)))
 }
+
+/// One record type's default as the classification page shows it.
+pub struct DefaultRow {
+    record_type: &'static str,
+    label: &'static str,
+    classification: String,
+    legal_reference_id: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "classification_defaults.html")]
+pub struct ClassificationDefaultsPage {
+    layout: Layout,
+    rows: Vec<DefaultRow>,
+    classifications: Vec<(String, String)>,
+    legal: Vec<(String, String)>,
+    /// The record type whose change was refused, and why.
+    error: Option<(String, String)>,
+    saved: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct DefaultInput {
+    #[serde(default)]
+    pub record_type: String,
+    #[serde(default)]
+    pub classification: String,
+    #[serde(default)]
+    pub legal_reference_id: String,
+    #[serde(default)]
+    pub saved: bool,
+}
+
+async fn defaults_page(
+    s: &AppState,
+    user: &CurrentUser,
+    error: Option<(String, String)>,
+    saved: bool,
+) -> Result<ClassificationDefaultsPage, AppError> {
+    let lk = crate::resource::Lookups::load(&s.db).await?;
+    let rows = tryggve_core::secrecy::RECORD_TYPES
+        .iter()
+        .map(|(t, label)| {
+            let (classification, legal_reference_id) = lk.default_classification_input(t);
+            DefaultRow { record_type: t, label, classification, legal_reference_id }
+        })
+        .collect();
+    Ok(ClassificationDefaultsPage {
+        layout: Layout::new(s, Some(user), "Klassning", "/admin/klassning"),
+        rows,
+        classifications: crate::resource::classification_options(),
+        legal: lk.legal_options(""),
+        error,
+        saved,
+    })
+}
+
+/// The classification each record type starts with (administrators).
+pub async fn classification_defaults(
+    State(s): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<DefaultInput>,
+) -> Response {
+    let result: Result<Response, AppError> = async {
+        user.require(Action::ManageSecrecy)?;
+        Ok(defaults_page(&s, &user, None, q.saved).await?.into_response())
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(e, Some(&user)))
+}
+
+pub async fn save_classification_default(
+    State(s): State<AppState>,
+    crate::auth::CsrfForm(user, f): crate::auth::CsrfForm<DefaultInput>,
+) -> Response {
+    let result: Result<Response, AppError> = async {
+        user.require(Action::ManageSecrecy)?;
+        if !tryggve_core::secrecy::RECORD_TYPES.iter().any(|(t, _)| *t == f.record_type) {
+            return Err(AppError::NotFound);
+        }
+        let lk = crate::resource::Lookups::load(&s.db).await?;
+        let mut e = tryggve_core::FieldErrors::new();
+        let classification = e.check("classification", tryggve_core::Classification::parse(&f.classification));
+        let legal = lk.check_legal(&mut e, &f.legal_reference_id);
+        if let Some(c) = classification {
+            // A default names no organisations: those are chosen per record.
+            let _ = tryggve_core::secrecy::check(c, vec![tryggve_core::OrgId(0)], legal, &lk.legal_references, &mut e);
+        }
+        if let Some(first) = e.0.first() {
+            let page = defaults_page(&s, &user, Some((f.record_type.clone(), first.message.clone())), false).await?;
+            return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+        let d = tryggve_core::secrecy::ClassificationDefault {
+            record_type: f.record_type.clone(),
+            classification: classification.unwrap_or_default(),
+            legal_reference_id: legal.filter(|_| classification == Some(tryggve_core::Classification::Restricted)),
+        };
+        s.db.set_classification_default(&user.actor(), &d).await?;
+        Ok(axum::response::Redirect::to("/admin/klassning?saved=true").into_response())
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(e, Some(&user)))
+}

@@ -155,7 +155,7 @@ pub async fn quick_status(
         let mut e = FieldErrors::new();
         let status = e.check("status", MeasureStatus::parse(&input.status));
         let status_text = e.check("status_text", text::free_text(&input.status_text, text::MAX_TEXT));
-        crate::form::check_personal_data(&mut e, "status_text", &input.status_text);
+        crate::form::check_personal_data(&mut e, "status_text", &input.status_text, &s.db.private_names().await?);
         let next = e.check("next_follow_up", text::optional_date(&input.next_follow_up));
         let due = e.check("due_date", text::optional_date(&input.due_date));
         let version = e.check("version", crate::form::version(&input.version));

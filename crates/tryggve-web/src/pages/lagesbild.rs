@@ -168,7 +168,7 @@ pub async fn save_text(State(s): State<AppState>, CsrfForm(user, f): CsrfForm<Pe
         user.require(Action::EditWorkingDocuments)?;
         let (area, from, to) = period(&f)?;
         let mut found = FieldErrors::new();
-        crate::form::check_personal_data(&mut found, "body", &f.body);
+        crate::form::check_personal_data(&mut found, "body", &f.body, &s.db.private_names().await?);
         if !found.is_empty() {
             return Err(AppError::Invalid(found));
         }

@@ -194,8 +194,9 @@ pub async fn agenda_change(
                 let mut e = FieldErrors::new();
                 let body = e.check("body", text::free_text(&f.body, text::MAX_TEXT));
                 let decision = e.check("decision", text::free_text(&f.decision, 5000));
-                crate::form::check_personal_data(&mut e, "body", &f.body);
-                crate::form::check_personal_data(&mut e, "decision", &f.decision);
+                let names = s.db.private_names().await?;
+                crate::form::check_personal_data(&mut e, "body", &f.body, &names);
+                crate::form::check_personal_data(&mut e, "decision", &f.decision, &names);
                 let classification = e.check("classification", Classification::parse(&f.classification));
                 if classification == Some(Classification::Restricted) {
                     e.add("classification", "En dagordningspunkt kan vara offentlig eller intern.");
@@ -236,6 +237,7 @@ pub async fn agenda_change(
                         status_text: format!("Beslut på mötet {}", m.starts_at.format("%Y-%m-%d")),
                         classification: item.classification,
                         restricted_to: vec![],
+                        legal_reference_id: None,
                         version: 1,
                         start_date: Some(m.starts_at.date()),
                         due_date: None,

@@ -91,7 +91,13 @@ impl Layout {
             (Area::PATH, "Områden"),
         ];
         if self.user.as_ref().is_some_and(|u| u.is_admin) {
-            v.extend([(User::PATH, "Användare"), (Council::PATH, "Råd"), ("/admin/logg", "Logg")]);
+            v.extend([
+                (User::PATH, "Användare"),
+                (Council::PATH, "Råd"),
+                ("/lagrum", "Lagrum"),
+                ("/admin/klassning", "Klassning"),
+                ("/admin/logg", "Logg"),
+            ]);
         }
         v
     }
@@ -137,6 +143,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/login/oidc", get(login::oidc_start))
         .route("/login/oidc/callback", get(login::oidc_callback))
         .route("/logout", axum::routing::post(login::logout))
+        .route("/admin/klassning", get(admin::classification_defaults).post(admin::save_classification_default))
         .route("/admin/logg", get(admin::audit))
         .route("/admin/logg.csv", get(admin::audit_csv))
         .route("/logg/mina", get(admin::my_reads))
@@ -165,6 +172,7 @@ pub(crate) fn routes() -> Router<AppState> {
     let r = crud::<Area>(r, true);
     let r = crud::<User>(r, true);
     let r = crud::<Council>(r, true);
+    let r = crud::<tryggve_core::secrecy::LegalReference>(r, true);
     let r = crud::<Collaboration>(r, false);
     let r = crud::<Measure>(r, false);
     let r = crud::<Priority>(r, false);

@@ -83,6 +83,8 @@ pub struct CollaborationPage {
     places: Vec<(i64, String)>,
     narrative: Vec<String>,
     tables: Vec<Table>,
+    /// Classification, organisations and legal reference, as one line.
+    secrecy: String,
     can_edit: bool,
     statuses: Vec<(&'static str, &'static str)>,
 }
@@ -144,6 +146,7 @@ async fn collaboration(State(s): State<AppState>, user: CurrentUser, Path(id): P
             places: c.place_ids.iter().map(|p| (p.0, lk.area_name(Some(*p)))).collect(),
             narrative: paragraphs(&c.narrative),
             tables,
+            secrecy: lk.secrecy_label(c.classification, &c.restricted_to, c.legal_reference_id),
             can_edit: user.may(Action::EditWorkingDocuments),
             statuses: MeasureStatus::ALL.iter().map(|s| (s.as_str(), s.label())).collect(),
             c,
@@ -164,6 +167,8 @@ pub struct MeasurePage {
     participants: Vec<String>,
     responsible: Vec<String>,
     history: Vec<FollowUp>,
+    /// Classification, organisations and legal reference, as one line.
+    secrecy: String,
     can_edit: bool,
     can_follow_up: bool,
     form: FollowUpInput,
@@ -196,11 +201,12 @@ pub fn check_follow_up(
     measure: MeasureId,
     user: &CurrentUser,
     author: String,
+    private_names: &[String],
 ) -> Result<(FollowUp, i64), FieldErrors> {
     let mut e = FieldErrors::new();
     let date = e.check("date", text::date(&i.date));
     let body = e.check("text", text::free_text(&i.text, 5000));
-    crate::form::check_personal_data(&mut e, "text", &i.text);
+    crate::form::check_personal_data(&mut e, "text", &i.text, private_names);
     if body.as_deref() == Some("") {
         e.add("text", "Skriv vad som hänt.");
     }
@@ -249,6 +255,7 @@ async fn measure_page(
     Ok(MeasurePage {
         layout: Layout::new(s, Some(user), m.label(), Collaboration::PATH),
         place: lk.area_name(m.place_id),
+        secrecy: lk.secrecy_label(m.classification, &m.restricted_to, m.legal_reference_id),
         participants: m.participant_ids.iter().map(|o| lk.org_name(Some(*o))).collect(),
         responsible,
         history,
@@ -285,7 +292,7 @@ async fn add_follow_up(
         user.require(Action::AddFollowUp)?;
         let id: MeasureId = parse_id(&id)?;
         let author = author_name(&s, &user).await?;
-        let errors = match check_follow_up(&input, id, &user, author) {
+        let errors = match check_follow_up(&input, id, &user, author, &s.db.private_names().await?) {
             Ok((f, version)) => match s.db.add_follow_up(&user.actor(), &user.viewer(), &f, version).await {
                 Ok(_) => return Ok(Redirect::to(&format!("/atgarder/{id}#historik")).into_response()),
                 Err(tryggve_db::DbError::Conflict { .. }) => {
@@ -417,6 +424,7 @@ mod tests {
             invited: vec![],
             classification: Classification::Public,
             restricted_to: vec![],
+            legal_reference_id: None,
             version: 1,
         };
         assert_eq!(swedish_when(&m), "Fredagen den 17 september 2021 kl. 09.00-11.00");

@@ -134,6 +134,8 @@ pub struct PriorityInput {
     #[serde(default, deserialize_with = "flex_list")]
     pub restricted_to: Vec<String>,
     #[serde(default, deserialize_with = "flex_string")]
+    pub legal_reference_id: String,
+    #[serde(default, deserialize_with = "flex_string")]
     pub version: String,
 }
 
@@ -173,6 +175,10 @@ impl Resource for Priority {
     async fn update(db: &Db, actor: &Actor, v: &Viewer, r: &Self) -> DbResult<()> {
         db.update_priority(actor, v, r).await
     }
+    fn defaults(lk: &Lookups, _: &CurrentUser) -> PriorityInput {
+        let (classification, legal_reference_id) = lk.default_classification_input(Self::RECORD_TYPE);
+        PriorityInput { classification, legal_reference_id, ..Default::default() }
+    }
     fn to_input(&self, _: &Lookups) -> PriorityInput {
         PriorityInput {
             council_id: self.council_id.to_string(),
@@ -183,6 +189,7 @@ impl Resource for Priority {
             methods: methods_text(&self.methods),
             classification: self.classification.as_str().into(),
             restricted_to: self.restricted_to.iter().map(|o| o.to_string()).collect(),
+            legal_reference_id: self.legal_reference_id.map(|r| r.to_string()).unwrap_or_default(),
             version: self.version.to_string(),
         }
     }
@@ -199,7 +206,14 @@ impl Resource for Priority {
         let plan_title = e.check("plan_title", text::optional_line(&i.plan_title, MAX_LINE));
         let sp = e.check("starting_points", text::free_text(&i.starting_points, MAX_TEXT));
         let me = e.check("methods", text::free_text(&i.methods, MAX_TEXT * 2));
-        let (classification, restricted_to) = check_classification(&mut e, lk, &i.classification, &i.restricted_to);
+        let (classification, restricted_to, legal_reference_id) = check_classification(
+            &mut e,
+            lk,
+            Self::RECORD_TYPE,
+            &i.classification,
+            &i.restricted_to,
+            &i.legal_reference_id,
+        );
         let version = parse_version(&mut e, existing.is_some(), &i.version);
         e.into_result(|| Priority {
             id: existing.map_or(PriorityId(0), |x| x.id),
@@ -211,11 +225,13 @@ impl Resource for Priority {
             methods: parse_methods(&me.unwrap_or_default()),
             classification,
             restricted_to,
+            legal_reference_id,
             version,
         })
     }
     fn fields(i: &PriorityInput, lk: &Lookups) -> Vec<Field> {
-        let [c, r] = classification_fields(&i.classification, &i.restricted_to, lk);
+        let [c, r, l] =
+            classification_fields(Self::RECORD_TYPE, &i.classification, &i.restricted_to, &i.legal_reference_id, lk);
         vec![
             Field::new("council_id", "Råd", "select", &i.council_id).options(lk.council_options()).required(),
             Field::new("title", "Rubrik", "text", &i.title).required(),
@@ -227,6 +243,7 @@ impl Resource for Priority {
                 .hint("Varje metod börjar med en rad \"## Rubrik\" följd av dess text."),
             c,
             r,
+            l,
         ]
     }
     fn input_version(i: &PriorityInput) -> &str {
@@ -269,6 +286,8 @@ pub struct MeetingInput {
     #[serde(default, deserialize_with = "flex_list")]
     pub restricted_to: Vec<String>,
     #[serde(default, deserialize_with = "flex_string")]
+    pub legal_reference_id: String,
+    #[serde(default, deserialize_with = "flex_string")]
     pub version: String,
 }
 
@@ -308,6 +327,10 @@ impl Resource for Meeting {
     async fn update(db: &Db, actor: &Actor, v: &Viewer, r: &Self) -> DbResult<()> {
         db.update_meeting(actor, v, r).await
     }
+    fn defaults(lk: &Lookups, _: &CurrentUser) -> MeetingInput {
+        let (classification, legal_reference_id) = lk.default_classification_input(Self::RECORD_TYPE);
+        MeetingInput { classification, legal_reference_id, ..Default::default() }
+    }
     fn to_input(&self, _: &Lookups) -> MeetingInput {
         MeetingInput {
             council_id: self.council_id.to_string(),
@@ -323,6 +346,7 @@ impl Resource for Meeting {
             invited_ids: self.invited.iter().map(|p| p.to_string()).collect(),
             classification: self.classification.as_str().into(),
             restricted_to: self.restricted_to.iter().map(|o| o.to_string()).collect(),
+            legal_reference_id: self.legal_reference_id.map(|r| r.to_string()).unwrap_or_default(),
             version: self.version.to_string(),
         }
     }
@@ -360,7 +384,14 @@ impl Resource for Meeting {
         }
         let invited: Vec<PersonId> =
             i.invited_ids.iter().filter_map(|p| lk.check_person(&mut e, "invited_ids", p)).collect();
-        let (classification, restricted_to) = check_classification(&mut e, lk, &i.classification, &i.restricted_to);
+        let (classification, restricted_to, legal_reference_id) = check_classification(
+            &mut e,
+            lk,
+            Self::RECORD_TYPE,
+            &i.classification,
+            &i.restricted_to,
+            &i.legal_reference_id,
+        );
         let version = parse_version(&mut e, existing.is_some(), &i.version);
         e.into_result(|| {
             let day = date.unwrap_or_default();
@@ -379,6 +410,7 @@ impl Resource for Meeting {
                 invited,
                 classification,
                 restricted_to,
+                legal_reference_id,
                 version,
             }
         })
@@ -386,7 +418,8 @@ impl Resource for Meeting {
     fn fields(i: &MeetingInput, lk: &Lookups) -> Vec<Field> {
         let mut people = vec![(String::new(), "(ingen)".to_owned())];
         people.extend(lk.person_options());
-        let [c, r] = classification_fields(&i.classification, &i.restricted_to, lk);
+        let [c, r, l] =
+            classification_fields(Self::RECORD_TYPE, &i.classification, &i.restricted_to, &i.legal_reference_id, lk);
         vec![
             Field::new("council_id", "Råd", "select", &i.council_id).options(lk.council_options()).required(),
             Field::new("body", "Mötets namn eller grupp", "text", &i.body).required(),
@@ -403,6 +436,7 @@ impl Resource for Meeting {
                 .values(&i.attendee_ids),
             c,
             r,
+            l,
         ]
     }
     fn input_version(i: &MeetingInput) -> &str {

@@ -12,6 +12,7 @@ use std::future::Future;
 use std::str::FromStr;
 use tryggve_core::access::Action;
 use tryggve_core::register::{Area, Council, Organisation, Person};
+use tryggve_core::secrecy::{ClassificationDefault, LegalReference};
 use tryggve_core::{FieldErrors, Viewer};
 use tryggve_db::{Actor, Db, Result as DbResult};
 
@@ -99,6 +100,9 @@ pub struct Lookups {
     pub categories: Vec<tryggve_core::situation::IncidentCategory>,
     /// Priorities every logged-in user may see (for linking measures to them).
     pub priorities: Vec<(tryggve_core::PriorityId, String)>,
+    /// The provisions a restricted record may cite, and the classification each record type starts with.
+    pub legal_references: Vec<LegalReference>,
+    pub classification_defaults: Vec<ClassificationDefault>,
 }
 
 impl Lookups {
@@ -113,7 +117,77 @@ impl Lookups {
                 let member = Viewer { user_id: Some(tryggve_core::UserId(0)), organisation_id: None, role: None };
                 db.priorities(&member, None).await?.into_iter().map(|p| (p.id, p.title)).collect()
             },
+            legal_references: db.legal_references().await?,
+            classification_defaults: db.classification_defaults().await?,
         })
+    }
+
+    /// Names (and other spellings) of the register's people who are not staff:
+    /// they must not appear in shared free text.
+    pub fn private_names(&self) -> Vec<String> {
+        self.people
+            .iter()
+            .filter(|p| !p.staff)
+            .flat_map(|p| std::iter::once(&p.name).chain(&p.aliases))
+            .cloned()
+            .collect()
+    }
+
+    /// The classification a new record of `record_type` starts with.
+    pub fn classification_default(&self, record_type: &str) -> ClassificationDefault {
+        self.classification_defaults
+            .iter()
+            .find(|d| d.record_type == record_type)
+            .cloned()
+            .unwrap_or_else(|| tryggve_core::secrecy::builtin_default(record_type))
+    }
+
+    /// The classification and legal reference fields of a new form for `record_type`.
+    pub fn default_classification_input(&self, record_type: &str) -> (String, String) {
+        let d = self.classification_default(record_type);
+        (d.classification.as_str().to_owned(), d.legal_reference_id.map(|r| r.to_string()).unwrap_or_default())
+    }
+
+    /// Options for a legal reference picker: the active references, and `current` even if retired.
+    pub fn legal_options(&self, current: &str) -> Vec<(String, String)> {
+        std::iter::once((String::new(), "— inget (ej begränsad) —".to_owned()))
+            .chain(
+                self.legal_references
+                    .iter()
+                    .filter(|r| r.active || r.id.to_string() == current.trim())
+                    .map(|r| (r.id.to_string(), r.label())),
+            )
+            .collect()
+    }
+
+    /// "Begränsad till Polisen, Socialförvaltningen · OSL 26 kap. 1 §", or just the classification.
+    pub fn secrecy_label(
+        &self,
+        classification: tryggve_core::Classification,
+        restricted_to: &[tryggve_core::OrgId],
+        legal: Option<tryggve_core::LegalRefId>,
+    ) -> String {
+        let mut out = classification.label().to_owned();
+        if !restricted_to.is_empty() {
+            let orgs: Vec<String> = restricted_to.iter().map(|o| self.org_name(Some(*o))).collect();
+            out = format!("{out} till {}", orgs.join(", "));
+        }
+        if let Some(r) = legal.and_then(|id| self.legal_references.iter().find(|r| r.id == id)) {
+            out = format!("{out} · {}", r.code);
+        }
+        out
+    }
+
+    /// Checks that an optional id names a legal reference in the list.
+    pub fn check_legal(&self, errors: &mut FieldErrors, s: &str) -> Option<tryggve_core::LegalRefId> {
+        let id = errors.check("legal_reference_id", crate::form::opt_id(s))??;
+        match self.legal_references.iter().find(|r| r.id.0 == id) {
+            Some(r) => Some(r.id),
+            None => {
+                errors.add("legal_reference_id", "Okänt lagrum.");
+                None
+            }
+        }
     }
 
     pub fn org_name(&self, id: Option<tryggve_core::OrgId>) -> String {

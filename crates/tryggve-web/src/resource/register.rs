@@ -2,7 +2,7 @@
 
 use super::{Lookups, Resource, enum_options, parse_version};
 use crate::auth::CurrentUser;
-use crate::form::{Field, flex_list, flex_string};
+use crate::form::{Field, flex_flag, flex_list, flex_string};
 use serde::Deserialize;
 use tryggve_core::access::{Action, Role};
 use tryggve_core::register::*;
@@ -129,8 +129,20 @@ pub struct PersonInput {
     pub phone: String,
     #[serde(default, deserialize_with = "flex_list")]
     pub aliases: Vec<String>,
+    /// `true` (or empty) for staff, `false` for others; see [`Person::staff`].
+    #[serde(default, deserialize_with = "flex_flag")]
+    pub staff: String,
     #[serde(default, deserialize_with = "flex_string")]
     pub version: String,
+}
+
+/// A yes/no select or JSON boolean; empty means yes.
+fn parse_yes(s: &str) -> Result<bool, String> {
+    match s.trim() {
+        "" | "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        other => Err(format!("Okänt värde \"{other}\" (true eller false).")),
+    }
 }
 
 impl Resource for Person {
@@ -174,6 +186,7 @@ impl Resource for Person {
             email: self.email.clone(),
             phone: self.phone.clone(),
             aliases: self.aliases.clone(),
+            staff: self.staff.to_string(),
             version: self.version.to_string(),
         }
     }
@@ -196,6 +209,7 @@ impl Resource for Person {
         }
         let phone = e.check("phone", text::optional_line(&i.phone, 40));
         let aliases = aliases(&mut e, &i.aliases);
+        let staff = e.check("staff", parse_yes(&i.staff)).unwrap_or(true);
         let version = parse_version(&mut e, existing.is_some(), &i.version);
         e.into_result(|| Person {
             id: existing.map_or(PersonId(0), |x| x.id),
@@ -205,6 +219,7 @@ impl Resource for Person {
             email: email.unwrap_or_default(),
             phone: phone.unwrap_or_default(),
             aliases,
+            staff,
             version,
         })
     }
@@ -218,16 +233,23 @@ impl Resource for Person {
             Field::new("email", "E-post i tjänsten", "text", &i.email),
             Field::new("phone", "Telefon i tjänsten", "text", &i.phone),
             Field::new("aliases", "Andra stavningar", "textarea", &i.aliases.join("\n")).hint("En per rad."),
+            Field::new("staff", "Roll i registret", "select", if i.staff.is_empty() { "true" } else { &i.staff })
+                .options(vec![
+                    ("true".into(), "Deltar i arbetet för en organisation".into()),
+                    ("false".into(), "Annan person (boende, kontaktperson)".into()),
+                ])
+                .hint("Namn på personer som inte deltar i arbetet får inte stå i delade texter: Tryggve varnar om de skrivs in i en anteckning, uppföljning eller ett protokoll."),
         ]
     }
     fn input_version(i: &PersonInput) -> &str {
         &i.version
     }
     fn columns() -> &'static [&'static str] {
-        &["Namn", "Titel", "Organisation"]
+        &["Namn", "Titel", "Organisation", "Roll i registret"]
     }
     fn row(&self, lk: &Lookups) -> Vec<String> {
-        vec![self.name.clone(), self.title.clone(), lk.org_name(self.organisation_id)]
+        let role = if self.staff { "Deltar i arbetet" } else { "Annan person" };
+        vec![self.name.clone(), self.title.clone(), lk.org_name(self.organisation_id), role.into()]
     }
 }
 
@@ -650,5 +672,102 @@ impl Resource for User {
             lk.person_name(self.person_id),
             if self.disabled { "Avstängd".into() } else { "Aktiv".into() },
         ]
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct LegalReferenceInput {
+    #[serde(default, deserialize_with = "flex_string")]
+    pub code: String,
+    #[serde(default, deserialize_with = "flex_string")]
+    pub title: String,
+    /// `true` (or empty) while it may be chosen for new records.
+    #[serde(default, deserialize_with = "flex_flag")]
+    pub active: String,
+    #[serde(default, deserialize_with = "flex_string")]
+    pub version: String,
+}
+
+impl Resource for tryggve_core::secrecy::LegalReference {
+    const RECORD_TYPE: &'static str = "legal_reference";
+    type Id = LegalRefId;
+    type Input = LegalReferenceInput;
+    const API: &'static str = "legal-references";
+    const PATH: &'static str = "/lagrum";
+    const TITLE: &'static str = "Lagrum";
+    const SINGULAR: &'static str = "lagrum";
+
+    fn id(&self) -> LegalRefId {
+        self.id
+    }
+    fn version(&self) -> i64 {
+        self.version
+    }
+    fn label(&self) -> String {
+        self.code.clone()
+    }
+    fn write_action() -> Action {
+        Action::ManageSecrecy
+    }
+    async fn list(db: &Db, _: &Viewer) -> DbResult<Vec<Self>> {
+        db.legal_references().await
+    }
+    async fn get(db: &Db, _: &Viewer, id: LegalRefId) -> DbResult<Self> {
+        db.legal_reference(id).await
+    }
+    async fn create(db: &Db, actor: &Actor, r: &Self) -> DbResult<LegalRefId> {
+        db.create_legal_reference(actor, r).await
+    }
+    async fn update(db: &Db, actor: &Actor, _: &Viewer, r: &Self) -> DbResult<()> {
+        db.update_legal_reference(actor, r).await
+    }
+    fn to_input(&self, _: &Lookups) -> LegalReferenceInput {
+        LegalReferenceInput {
+            code: self.code.clone(),
+            title: self.title.clone(),
+            active: self.active.to_string(),
+            version: self.version.to_string(),
+        }
+    }
+    fn from_input(
+        i: &LegalReferenceInput,
+        existing: Option<&Self>,
+        _: &Lookups,
+        _: &CurrentUser,
+    ) -> Result<Self, FieldErrors> {
+        let (checked, mut e) = match Self::check(&i.code, &i.title) {
+            Ok(c) => (Some(c), FieldErrors::new()),
+            Err(e) => (None, e),
+        };
+        let active = e.check("active", parse_yes(&i.active)).unwrap_or(true);
+        let version = parse_version(&mut e, existing.is_some(), &i.version);
+        e.into_result(|| {
+            let (code, title) = checked.unwrap_or_default();
+            Self { id: existing.map_or(LegalRefId(0), |x| x.id), code, title, active, version }
+        })
+    }
+    fn fields(i: &LegalReferenceInput, _: &Lookups) -> Vec<Field> {
+        vec![
+            Field::new("code", "Lagrum", "text", &i.code)
+                .required()
+                .hint("Som det citeras, till exempel OSL 26 kap. 1 §."),
+            Field::new("title", "Vad det skyddar", "text", &i.title)
+                .hint("Till exempel Sekretess inom socialtjänsten."),
+            Field::new("active", "Kan väljas", "select", if i.active.is_empty() { "true" } else { &i.active }).options(
+                vec![
+                    ("true".into(), "Ja".into()),
+                    ("false".into(), "Nej (finns kvar på uppgifter som redan anger det)".into()),
+                ],
+            ),
+        ]
+    }
+    fn input_version(i: &LegalReferenceInput) -> &str {
+        &i.version
+    }
+    fn columns() -> &'static [&'static str] {
+        &["Lagrum", "Vad det skyddar", "Kan väljas"]
+    }
+    fn row(&self, _: &Lookups) -> Vec<String> {
+        vec![self.code.clone(), self.title.clone(), if self.active { "Ja" } else { "Nej" }.into()]
     }
 }

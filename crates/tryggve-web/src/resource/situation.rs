@@ -42,6 +42,8 @@ pub struct IncidentInput {
     #[serde(default, deserialize_with = "flex_list")]
     pub restricted_to: Vec<String>,
     #[serde(default, deserialize_with = "flex_string")]
+    pub legal_reference_id: String,
+    #[serde(default, deserialize_with = "flex_string")]
     pub version: String,
 }
 
@@ -99,7 +101,8 @@ impl Resource for Incident {
         place(db, &mut r).await?;
         db.update_incident(actor, v, &r).await
     }
-    fn defaults(_lk: &Lookups, _user: &CurrentUser) -> IncidentInput {
+    fn defaults(lk: &Lookups, _user: &CurrentUser) -> IncidentInput {
+        let (classification, legal_reference_id) = lk.default_classification_input(Self::RECORD_TYPE);
         let now = crate::auth::now();
         // The form shows Swedish local time; the server clock is UTC.
         let offset = tryggve_import::incidents::stockholm_offset_minutes(now.date());
@@ -109,7 +112,8 @@ impl Resource for Incident {
             time: local.format("%H:%M").to_string(),
             source_kind: SourceKind::PartnerObservation.as_str().into(),
             reliability: Reliability::Observed.as_str().into(),
-            classification: Classification::Internal.as_str().into(),
+            classification,
+            legal_reference_id,
             ..Default::default()
         }
     }
@@ -130,6 +134,7 @@ impl Resource for Incident {
             reliability: self.reliability.as_str().into(),
             classification: self.classification.as_str().into(),
             restricted_to: self.restricted_to.iter().map(|o| o.to_string()).collect(),
+            legal_reference_id: self.legal_reference_id.map(|r| r.to_string()).unwrap_or_default(),
             version: self.version.to_string(),
         }
     }
@@ -156,7 +161,7 @@ impl Resource for Incident {
             e.add("lat", "Ange både longitud och latitud, eller ingen av dem.");
         }
         let description = e.check("description", text::free_text(&i.description, 5000));
-        crate::form::check_personal_data(&mut e, "description", &i.description);
+        crate::form::check_personal_data(&mut e, "description", &i.description, &lk.private_names());
         let source_kind = if i.source_kind.trim().is_empty() {
             Some(SourceKind::PartnerObservation)
         } else {
@@ -167,7 +172,14 @@ impl Resource for Incident {
         } else {
             e.check("reliability", Reliability::parse(&i.reliability))
         };
-        let (classification, restricted_to) = check_classification(&mut e, lk, &i.classification, &i.restricted_to);
+        let (classification, restricted_to, legal_reference_id) = check_classification(
+            &mut e,
+            lk,
+            Self::RECORD_TYPE,
+            &i.classification,
+            &i.restricted_to,
+            &i.legal_reference_id,
+        );
         let version = parse_version(&mut e, existing.is_some(), &i.version);
         e.into_result(|| {
             let day = date.unwrap_or_default();
@@ -199,6 +211,7 @@ impl Resource for Incident {
                 reliability: reliability.unwrap_or(Reliability::Reported),
                 classification,
                 restricted_to,
+                legal_reference_id,
                 source: existing.map_or_else(|| "form".to_owned(), |x| x.source.clone()),
                 external_id: existing.and_then(|x| x.external_id.clone()),
                 synthetic: existing.is_some_and(|x| x.synthetic),
@@ -211,7 +224,8 @@ impl Resource for Incident {
         places.extend(lk.area_options(&[AreaKind::Place, AreaKind::District]));
         let mut cats = vec![(String::new(), "(välj)".to_owned())];
         cats.extend(lk.categories.iter().filter(|c| c.active).map(|c| (c.code.clone(), c.label.clone())));
-        let [c, r] = classification_fields(&i.classification, &i.restricted_to, lk);
+        let [c, r, l] =
+            classification_fields(Self::RECORD_TYPE, &i.classification, &i.restricted_to, &i.legal_reference_id, lk);
         vec![
             Field::new("category", "Vad har hänt?", "select", &i.category).options(cats).required(),
             Field::new("area_id", "Var?", "select", &i.area_id).options(places),
@@ -233,6 +247,7 @@ impl Resource for Incident {
             )),
             c,
             r,
+            l,
         ]
     }
     fn input_version(i: &IncidentInput) -> &str {

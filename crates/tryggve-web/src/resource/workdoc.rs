@@ -11,32 +11,45 @@ use tryggve_core::workdoc::*;
 use tryggve_core::*;
 use tryggve_db::{Actor, Db, Result as DbResult};
 
-/// Classification and, when restricted, the organisations it is shared with.
+/// Classification and, when restricted, the organisations it is shared with
+/// and the legal reference that makes it secret. An API client may leave the
+/// classification out: the record then gets its type's default.
 pub fn check_classification(
     e: &mut FieldErrors,
     lk: &Lookups,
+    record_type: &str,
     class: &str,
     orgs: &[String],
-) -> (Classification, Vec<OrgId>) {
-    // An API client may leave the classification out: records are internal by default.
-    let c = if class.trim().is_empty() {
-        Classification::default()
+    legal: &str,
+) -> (Classification, Vec<OrgId>, Option<LegalRefId>) {
+    let default = lk.classification_default(record_type);
+    let (c, legal) = if class.trim().is_empty() {
+        let legal = if legal.trim().is_empty() { default.legal_reference_id } else { lk.check_legal(e, legal) };
+        (default.classification, legal)
     } else {
-        e.check("classification", Classification::parse(class)).unwrap_or_default()
+        (e.check("classification", Classification::parse(class)).unwrap_or_default(), lk.check_legal(e, legal))
     };
     let orgs = lk.check_orgs(e, "restricted_to", orgs);
-    if c == Classification::Restricted && orgs.is_empty() {
-        e.add("restricted_to", "Välj minst en organisation som får se en begränsad uppgift.");
-    }
-    (c, if c == Classification::Restricted { orgs } else { vec![] })
+    let (orgs, legal) = tryggve_core::secrecy::check(c, orgs, legal, &lk.legal_references, e);
+    (c, orgs, legal)
 }
 
-pub fn classification_fields(class: &str, orgs: &[String], lk: &Lookups) -> [Field; 2] {
+/// The classification fields of a form; an empty classification (a new form
+/// prefilled from a link) shows the record type's default.
+pub fn classification_fields(record_type: &str, class: &str, orgs: &[String], legal: &str, lk: &Lookups) -> [Field; 3] {
+    let (class, legal) = match lk.default_classification_input(record_type) {
+        (c, l) if class.trim().is_empty() => (c, if legal.trim().is_empty() { l } else { legal.to_owned() }),
+        _ => (class.to_owned(), legal.to_owned()),
+    };
+    let (class, legal) = (class.as_str(), legal.as_str());
     [
         Field::new("classification", "Klassning", "select", class)
             .options(classification_options())
             .hint("Offentlig syns i den offentliga versionen av protokollet; intern för rådets organisationer; begränsad bara för de valda organisationerna."),
         Field::new("restricted_to", "Begränsad till", "checkboxes", "").options(lk.org_options()).values(orgs),
+        Field::new("legal_reference_id", "Lagrum (för begränsad)", "select", legal)
+            .options(lk.legal_options(legal))
+            .hint("Den bestämmelse som gör uppgiften sekretessbelagd, till exempel OSL 26 kap. 1 §. Krävs för begränsade uppgifter."),
     ]
 }
 
@@ -56,6 +69,8 @@ pub struct CollaborationInput {
     pub classification: String,
     #[serde(default, deserialize_with = "flex_list")]
     pub restricted_to: Vec<String>,
+    #[serde(default, deserialize_with = "flex_string")]
+    pub legal_reference_id: String,
     #[serde(default, deserialize_with = "flex_string")]
     pub version: String,
 }
@@ -96,6 +111,10 @@ impl Resource for Collaboration {
     async fn update(db: &Db, actor: &Actor, v: &Viewer, r: &Self) -> DbResult<()> {
         db.update_collaboration(actor, v, r).await
     }
+    fn defaults(lk: &Lookups, _: &CurrentUser) -> CollaborationInput {
+        let (classification, legal_reference_id) = lk.default_classification_input(Self::RECORD_TYPE);
+        CollaborationInput { classification, legal_reference_id, ..Default::default() }
+    }
     fn to_input(&self, _: &Lookups) -> CollaborationInput {
         CollaborationInput {
             council_id: self.council_id.to_string(),
@@ -105,6 +124,7 @@ impl Resource for Collaboration {
             place_ids: self.place_ids.iter().map(|p| p.to_string()).collect(),
             classification: self.classification.as_str().into(),
             restricted_to: self.restricted_to.iter().map(|o| o.to_string()).collect(),
+            legal_reference_id: self.legal_reference_id.map(|r| r.to_string()).unwrap_or_default(),
             version: self.version.to_string(),
         }
     }
@@ -119,10 +139,17 @@ impl Resource for Collaboration {
         let name = e.check("name", text::required_line(&i.name, MAX_LINE));
         let summary = e.check("summary", text::free_text(&i.summary, 2000));
         let narrative = e.check("narrative", text::free_text(&i.narrative, MAX_TEXT));
-        crate::form::check_personal_data(&mut e, "narrative", &i.narrative);
-        crate::form::check_personal_data(&mut e, "summary", &i.summary);
+        crate::form::check_personal_data(&mut e, "narrative", &i.narrative, &lk.private_names());
+        crate::form::check_personal_data(&mut e, "summary", &i.summary, &lk.private_names());
         let place_ids = i.place_ids.iter().filter_map(|p| lk.check_area(&mut e, "place_ids", p)).collect();
-        let (classification, restricted_to) = check_classification(&mut e, lk, &i.classification, &i.restricted_to);
+        let (classification, restricted_to, legal_reference_id) = check_classification(
+            &mut e,
+            lk,
+            Self::RECORD_TYPE,
+            &i.classification,
+            &i.restricted_to,
+            &i.legal_reference_id,
+        );
         let version = parse_version(&mut e, existing.is_some(), &i.version);
         e.into_result(|| Collaboration {
             id: existing.map_or(CollaborationId(0), |x| x.id),
@@ -133,11 +160,13 @@ impl Resource for Collaboration {
             place_ids,
             classification,
             restricted_to,
+            legal_reference_id,
             version,
         })
     }
     fn fields(i: &CollaborationInput, lk: &Lookups) -> Vec<Field> {
-        let [c, r] = classification_fields(&i.classification, &i.restricted_to, lk);
+        let [c, r, l] =
+            classification_fields(Self::RECORD_TYPE, &i.classification, &i.restricted_to, &i.legal_reference_id, lk);
         vec![
             Field::new("council_id", "Råd", "select", &i.council_id).options(lk.council_options()).required(),
             Field::new("name", "Namn", "text", &i.name).required(),
@@ -149,6 +178,7 @@ impl Resource for Collaboration {
                 .values(&i.place_ids),
             c,
             r,
+            l,
         ]
     }
     fn input_version(i: &CollaborationInput) -> &str {
@@ -194,6 +224,8 @@ pub struct MeasureInput {
     pub classification: String,
     #[serde(default, deserialize_with = "flex_list")]
     pub restricted_to: Vec<String>,
+    #[serde(default, deserialize_with = "flex_string")]
+    pub legal_reference_id: String,
     #[serde(default, deserialize_with = "flex_string")]
     pub version: String,
     #[serde(default, deserialize_with = "flex_string")]
@@ -257,6 +289,10 @@ impl Resource for Measure {
         }
         Ok(e)
     }
+    fn defaults(lk: &Lookups, _: &CurrentUser) -> MeasureInput {
+        let (classification, legal_reference_id) = lk.default_classification_input(Self::RECORD_TYPE);
+        MeasureInput { classification, legal_reference_id, ..Default::default() }
+    }
     fn to_input(&self, _: &Lookups) -> MeasureInput {
         let opt = |o: Option<i64>| o.map(|x| x.to_string()).unwrap_or_default();
         MeasureInput {
@@ -275,6 +311,7 @@ impl Resource for Measure {
             status_text: self.status_text.clone(),
             classification: self.classification.as_str().into(),
             restricted_to: self.restricted_to.iter().map(|o| o.to_string()).collect(),
+            legal_reference_id: self.legal_reference_id.map(|r| r.to_string()).unwrap_or_default(),
             version: self.version.to_string(),
             start_date: self.start_date.map(|d| d.to_string()).unwrap_or_default(),
             due_date: self.due_date.map(|d| d.to_string()).unwrap_or_default(),
@@ -316,9 +353,16 @@ impl Resource for Measure {
         let status = e.check("status", MeasureStatus::parse(&i.status));
         let status_text = e.check("status_text", text::free_text(&i.status_text, MAX_TEXT));
         for (field, value) in [("problem", &i.problem), ("action", &i.action), ("status_text", &i.status_text)] {
-            crate::form::check_personal_data(&mut e, field, value);
+            crate::form::check_personal_data(&mut e, field, value, &lk.private_names());
         }
-        let (classification, restricted_to) = check_classification(&mut e, lk, &i.classification, &i.restricted_to);
+        let (classification, restricted_to, legal_reference_id) = check_classification(
+            &mut e,
+            lk,
+            Self::RECORD_TYPE,
+            &i.classification,
+            &i.restricted_to,
+            &i.legal_reference_id,
+        );
         let version = parse_version(&mut e, existing.is_some(), &i.version);
         let start_date = e.check("start_date", text::optional_date(&i.start_date)).flatten();
         let due_date = e.check("due_date", text::optional_date(&i.due_date)).flatten();
@@ -370,6 +414,7 @@ impl Resource for Measure {
             status_text: status_text.unwrap_or_default(),
             classification,
             restricted_to,
+            legal_reference_id,
             version,
         })
     }
@@ -381,7 +426,8 @@ impl Resource for Measure {
         orgs.extend(lk.org_options());
         let mut people = none();
         people.extend(lk.person_options());
-        let [c, r] = classification_fields(&i.classification, &i.restricted_to, lk);
+        let [c, r, l] =
+            classification_fields(Self::RECORD_TYPE, &i.classification, &i.restricted_to, &i.legal_reference_id, lk);
         vec![
             Field::new("kind", "Tabell", "select", &i.kind)
                 .options(enum_options(MeasureKind::ALL, MeasureKind::as_str, MeasureKind::label))
@@ -417,6 +463,7 @@ impl Resource for Measure {
                 .hint("Lämna tomt för att lägga raden sist."),
             c,
             r,
+            l,
         ]
     }
     fn input_version(i: &MeasureInput) -> &str {

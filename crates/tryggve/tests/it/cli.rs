@@ -139,7 +139,7 @@ both!(a_members_export_holds_only_what_they_may_see, |b| async move {
         .api_post(
             "/measures",
             &serde_json::json!({"collaboration_id": 2, "kind": "problem", "problem": "Endast polisen",
-        "status": "ongoing", "classification": "restricted", "restricted_to": [police]}),
+        "status": "ongoing", "classification": "restricted", "restricted_to": [police], "legal_reference_id": 5}),
         )
         .await;
     assert_eq!(res.status, 201);

@@ -13,15 +13,19 @@ use tryggve_core::{Classification, OrgId, UserId, Viewer};
 fn body(kind: &str, class: &str, orgs: &Value, marker: &str) -> Value {
     match kind {
         "measures" => {
-            json!({"collaboration_id": 1, "kind": "problem", "problem": marker, "action": marker, "status": "ongoing", "classification": class, "restricted_to": orgs})
+            json!({"collaboration_id": 1, "kind": "problem", "problem": marker, "action": marker, "status": "ongoing", "classification": class, "restricted_to": orgs, "legal_reference_id": 5})
         }
-        "collaborations" => json!({"council_id": 1, "name": marker, "classification": class, "restricted_to": orgs}),
-        "priorities" => json!({"council_id": 1, "title": marker, "classification": class, "restricted_to": orgs}),
+        "collaborations" => {
+            json!({"council_id": 1, "name": marker, "classification": class, "restricted_to": orgs, "legal_reference_id": 5})
+        }
+        "priorities" => {
+            json!({"council_id": 1, "title": marker, "classification": class, "restricted_to": orgs, "legal_reference_id": 5})
+        }
         "meetings" => {
-            json!({"council_id": 1, "body": marker, "date": "2026-12-01", "start_time": "09:00", "classification": class, "restricted_to": orgs})
+            json!({"council_id": 1, "body": marker, "date": "2026-12-01", "start_time": "09:00", "classification": class, "restricted_to": orgs, "legal_reference_id": 5})
         }
         _ => {
-            json!({"category": "klotter", "date": "2026-11-01", "time": "10:00", "description": marker, "classification": class, "restricted_to": orgs})
+            json!({"category": "klotter", "date": "2026-11-01", "time": "10:00", "description": marker, "classification": class, "restricted_to": orgs, "legal_reference_id": 5})
         }
     }
 }
@@ -152,7 +156,7 @@ both!(reads_and_denials_are_logged_and_the_owner_sees_who_read, |b| async move {
     let mut admin = app.token("admin").await;
     let orgs = admin.api_get("/organisations").await.json();
     let police = orgs.as_array().unwrap().iter().find(|o| o["name"] == "Polisen LPO Skärholmen").unwrap()["id"].clone();
-    let r = admin.api_post("/measures", &json!({"collaboration_id": 1, "kind": "problem", "problem": "Begränsad", "status": "ongoing", "classification": "restricted", "restricted_to": [police]})).await;
+    let r = admin.api_post("/measures", &json!({"collaboration_id": 1, "kind": "problem", "problem": "Begränsad", "status": "ongoing", "classification": "restricted", "restricted_to": [police], "legal_reference_id": 5})).await;
     let id = r.json()["id"].as_i64().unwrap();
     let mut martin = app.token("martin").await;
     assert_eq!(martin.api_get(&format!("/measures/{id}")).await.status, 200);
@@ -240,4 +244,140 @@ both!(retention_removes_old_incidents_and_records_what_it_removed, |b| async mov
     let log = app.db.retention_log().await.unwrap();
     assert!(log.iter().any(|r| r.1 == "incident" && r.4 == 2), "{log:?}");
     assert!(run(&["audit", "verify"]).status.success(), "the chain still holds after retention");
+});
+
+both!(a_restricted_record_cites_a_legal_reference_from_the_administrators_list, |b| async move {
+    let app = TestApp::demo(b).await.unwrap();
+    let police = app.db.organisations().await.unwrap().into_iter().find(|o| o.name == "Polisen").unwrap().id.0;
+    let mut admin = app.token("admin").await;
+    let measure = |legal: Value| {
+        json!({"collaboration_id": 1, "kind": "problem", "problem": "Kartläggning", "status": "ongoing",
+               "classification": "restricted", "restricted_to": [police], "legal_reference_id": legal})
+    };
+    // Without one, or with one that is not on the list, nothing is saved.
+    let r = admin.api_post("/measures", &measure(Value::Null)).await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.json()["fields"][0]["field"], "legal_reference_id", "{}", r.text);
+    let r = admin.api_post("/measures", &measure(json!(99))).await;
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("Okänt lagrum"), "{}", r.text);
+
+    // The administrator keeps the list; a convener may not.
+    let mut clas = app.token("clas").await;
+    let r =
+        clas.api_post("/legal-references", &json!({"code": "OSL 25 kap. 1 §", "title": "Hälso- och sjukvård"})).await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    let r =
+        admin.api_post("/legal-references", &json!({"code": "OSL 25 kap. 1 §", "title": "Hälso- och sjukvård"})).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r.json()["id"].as_i64().unwrap();
+
+    let r = admin.api_post("/measures", &measure(json!(id))).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let m = r.json()["id"].as_i64().unwrap();
+    assert_eq!(admin.api_get(&format!("/measures/{m}")).await.json()["legal_reference_id"], id);
+    let mut web = app.login("admin").await;
+    let page = web.get(&format!("/atgarder/{m}")).await;
+    assert!(page.text.contains("Begränsad till Polisen · OSL 25 kap. 1 §"), "{}", page.text);
+    // The export carries the list and the citation, so that a move between databases keeps them.
+    let export = app.db.export(&tryggve_core::Viewer { role: Some(Role::Admin), ..Viewer::anonymous() }).await.unwrap();
+    assert!(export.legal_references.iter().any(|r| r.code == "OSL 25 kap. 1 §"));
+    assert!(export.measures.iter().any(|x| x.id.0 == m && x.legal_reference_id.map(|l| l.0) == Some(id)));
+
+    // A retired reference stays on the record but is no longer offered for new ones.
+    let r = admin
+        .api_put(&format!("/legal-references/{id}"), &json!({"code": "OSL 25 kap. 1 §", "active": false, "version": 1}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let form = web.get("/atgarder/ny?collaboration_id=1").await;
+    assert!(!form.text.contains("OSL 25 kap. 1 §") && form.text.contains("OSL 26 kap. 1 §"), "{}", form.text);
+    let edit = web.get(&format!("/atgarder/{m}/redigera")).await;
+    assert!(edit.text.contains("OSL 25 kap. 1 §"), "the record's own reference is still shown when editing it");
+    // A record that is not restricted cites nothing.
+    let r = admin
+        .api_post(
+            "/collaborations",
+            &json!({"council_id": 1, "name": "Öppen", "classification": "public", "legal_reference_id": 4}),
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    assert!(r.json().get("legal_reference_id").is_none(), "{}", r.text);
+});
+
+both!(each_record_type_starts_with_the_classification_the_administrator_chose, |b| async move {
+    let app = TestApp::demo(b).await.unwrap();
+    let mut web = app.login("admin").await;
+    let page = web.get("/admin/klassning").await;
+    assert_eq!(page.status, 200);
+    assert!(page.text.contains("Händelse") && page.text.contains("Platssamverkan"));
+    // Restricted needs a legal reference here too.
+    let r = web.post_form("/admin/klassning", &[("record_type", "incident"), ("classification", "restricted")]).await;
+    assert_eq!(r.status, 422);
+    assert!(r.text.contains("lagrum"), "{}", r.text);
+    let r = web.post_form("/admin/klassning", &[("record_type", "measure"), ("classification", "public")]).await;
+    assert_eq!(r.status, 303, "{}", r.text);
+    let r = web
+        .post_form(
+            "/admin/klassning",
+            &[("record_type", "incident"), ("classification", "restricted"), ("legal_reference_id", "5")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.text);
+
+    // New forms start from the defaults …
+    let form = web.get("/atgarder/ny?collaboration_id=1").await;
+    assert!(form.text.contains(r#"<option value="public" selected>"#), "{}", form.text);
+    let form = web.get("/handelser/ny").await;
+    assert!(form.text.contains(r#"<option value="restricted" selected>"#), "{}", form.text);
+    assert!(form.text.contains(r#"<option value="5" selected>"#), "{}", form.text);
+    // … and so does an API client that leaves the classification out.
+    let mut admin = app.token("admin").await;
+    let r = admin
+        .api_post(
+            "/measures",
+            &json!({"collaboration_id": 1, "kind": "problem", "problem": "Nytt", "status": "ongoing"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.json()["classification"], "public");
+    let export = app.db.export(&Viewer { role: Some(Role::Admin), ..Viewer::anonymous() }).await.unwrap();
+    assert!(
+        export.classification_defaults.iter().any(|d| d.record_type == "incident" && d.legal_reference_id.is_some())
+    );
+
+    // Only an administrator sets them.
+    let mut clas = app.login("clas").await;
+    assert_eq!(clas.get("/admin/klassning").await.status, 403);
+    let r = clas.post_form("/admin/klassning", &[("record_type", "measure"), ("classification", "internal")]).await;
+    assert_eq!(r.status, 403);
+});
+
+both!(names_of_people_who_are_not_staff_are_kept_out_of_shared_text, |b| async move {
+    let app = TestApp::demo(b).await.unwrap();
+    let mut admin = app.token("admin").await;
+    // A resident who is a contact for a collaboration is in the register, but not as staff.
+    let r =
+        admin.api_post("/people", &json!({"name": "Kerstin Ödmark", "aliases": ["Kerstin Ö"], "staff": false})).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.json()["staff"], false);
+    let mut clas = app.token("clas").await;
+    let note = |text: &str| json!({"date": "2026-11-20", "text": text, "version": 1});
+    let r = clas.api_post("/measures/1/follow-ups", &note("Kerstin Ödmark på Gösta Ekmans väg har ringt igen.")).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert!(r.text.contains("namn"), "{}", r.text);
+    let r = clas.api_post("/measures/1/follow-ups", &note("Enligt kerstin ö har det blivit lugnare.")).await;
+    assert_eq!(r.status, 422, "another spelling is found too: {}", r.text);
+    // Staff are named in minutes and follow-ups as before.
+    let r =
+        clas.api_post("/measures/1/follow-ups", &note("Clas Cederlid och Martin Hämmerli går igenom platsen.")).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    // So is a collaboration's narrative.
+    let r = clas
+        .api_post(
+            "/collaborations",
+            &json!({"council_id": 1, "name": "Ny", "narrative": "Kerstin Ödmark tipsar om klotter."}),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert_eq!(r.json()["fields"][0]["field"], "narrative");
 });

@@ -104,7 +104,7 @@ both!(a_restricted_row_never_reaches_an_export_for_others, |b| async move {
     let police = orgs.as_array().unwrap().iter().find(|o| o["name"] == "Polisen LPO Skärholmen").unwrap()["id"].clone();
     let res = admin
         .api_post("/measures", &serde_json::json!({"collaboration_id": 1, "kind": "problem", "problem": "Hemlig kartläggning <script>&",
-            "action": "Spaning #set \\textbf{x} $x$", "status": "ongoing", "classification": "restricted", "restricted_to": [police]}))
+            "action": "Spaning #set \\textbf{x} $x$", "status": "ongoing", "classification": "restricted", "restricted_to": [police], "legal_reference_id": 5}))
         .await;
     assert_eq!(res.status, 201);
     let mut yvonne = app.login("yvonne").await;

@@ -91,7 +91,7 @@ both!(the_public_minutes_never_contain_what_is_not_public, |b| async move {
             .api_post(
                 "/measures",
                 &json!({"collaboration_id": 1, "kind": "problem", "problem": text, "action": text,
-            "status": "ongoing", "classification": class, "restricted_to": restricted}),
+            "status": "ongoing", "classification": class, "restricted_to": restricted, "legal_reference_id": 5}),
             )
             .await;
         assert_eq!(r.status, 201, "{}", r.text);

@@ -84,7 +84,7 @@ both!(a_restricted_measure_is_seen_only_by_its_organisations, |b| async move {
     let res = admin
         .api_post("/measures", &json!({
             "collaboration_id": 1, "kind": "problem", "problem": "Hemlig kartläggning av nätverk", "action": "Spaning",
-            "status": "ongoing", "classification": "restricted", "restricted_to": [police]
+            "status": "ongoing", "classification": "restricted", "restricted_to": [police], "legal_reference_id": 5
         }))
         .await;
     assert_eq!(res.status, 201, "{}", res.text);
@@ -247,7 +247,7 @@ both!(search_finds_swedish_words_and_never_what_the_viewer_may_not_see, |b| asyn
         .api_post(
             "/measures",
             &json!({"collaboration_id": 2, "kind": "problem", "problem": "Spaningsuppdrag kring vapengömma",
-        "status": "ongoing", "classification": "restricted", "restricted_to": [police]}),
+        "status": "ongoing", "classification": "restricted", "restricted_to": [police], "legal_reference_id": 5}),
         )
         .await;
     assert_eq!(res.status, 201);
