@@ -4,8 +4,9 @@
 //! [`scan`] finds, in Swedish free text, personal identity numbers and
 //! coordination numbers, phone numbers, e-mail addresses, vehicle
 //! registration numbers and the names of people in the register that the
-//! caller passes. [`mask`] replaces what was found, [`message`] tells the
-//! writer what kinds were found. The module is pure and works over
+//! caller passes. [`mask`] replaces what was found, [`mask_public`] masks
+//! text for a public output (what `scan` finds and what merely looks like
+//! it), [`message`] tells the writer what kinds were found. The module is pure and works over
 //! characters: every offset counts Unicode scalar values (Rust `char`s, not
 //! bytes), end exclusive, so "å" counts as one wherever the text goes.
 //!
@@ -157,8 +158,23 @@ pub fn scan(text: &str, names: &[&str]) -> Vec<Finding> {
 /// order; overlapping ones are masked as one, and offsets past the end of
 /// the text are clamped.
 pub fn mask(text: &str, findings: &[Finding]) -> String {
-    let mut spans: Vec<(usize, usize)> =
-        findings.iter().filter(|f| f.start < f.end).map(|f| (f.start, f.end)).collect();
+    mask_spans(text, findings.iter().map(|f| (f.start, f.end)).collect())
+}
+
+/// Text for a public output: masks everything [`scan`] finds (with `names`)
+/// and, beyond it, whatever merely has the shape of an identity number, an
+/// e-mail address or a phone number. `scan` refuses text on save and so must
+/// not cry wolf (a checksum decides); a public record errs on the side of
+/// hiding, so a ten-digit number with a dash is masked whatever its checksum.
+pub fn mask_public(text: &str, names: &[&str]) -> String {
+    let mut spans: Vec<(usize, usize)> = scan(text, names).iter().map(|f| (f.start, f.end)).collect();
+    spans.extend(shaped_like_personal_data(text));
+    mask_spans(text, spans)
+}
+
+/// Replaces each character span (start, end) by [`MASK`], merging overlaps.
+fn mask_spans(text: &str, mut spans: Vec<(usize, usize)>) -> String {
+    spans.retain(|(s, e)| s < e);
     spans.sort_unstable();
     let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
     for (s, e) in spans {
@@ -178,6 +194,68 @@ pub fn mask(text: &str, findings: &[Finding]) -> String {
             Some(&(s, _)) if s < i => {}
             _ => out.push(ch),
         }
+    }
+    out
+}
+
+/// Character spans of words that look like personal data by shape alone: a
+/// 10- or 12-digit number of digits, `-` and `+`; a word with `@` and `.`;
+/// a number starting with 0 or +46 that, with the digit groups after it,
+/// has 8–12 digits.
+fn shaped_like_personal_data(text: &str) -> Vec<(usize, usize)> {
+    let c: Vec<char> = text.chars().collect();
+    let edge = |ch: char| matches!(ch, ',' | '.' | ';' | ':' | '(' | ')');
+    let numeric = |w: &[char]| w.iter().all(|ch| ch.is_ascii_digit() || matches!(ch, '-' | '+'));
+    let digits = |w: &[char]| w.iter().filter(|ch| ch.is_ascii_digit()).count();
+    // Words, without the punctuation around them.
+    let mut words = vec![];
+    let mut i = 0;
+    while i < c.len() {
+        if c[i].is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let mut a = i;
+        while i < c.len() && !c[i].is_whitespace() {
+            i += 1;
+        }
+        let mut b = i;
+        while a < b && edge(c[a]) {
+            a += 1;
+        }
+        while b > a && edge(c[b - 1]) {
+            b -= 1;
+        }
+        if a < b {
+            words.push((a, b));
+        }
+    }
+    let mut out = vec![];
+    let mut k = 0;
+    while k < words.len() {
+        let (a, b) = words[k];
+        let w = &c[a..b];
+        if (w.contains(&'@') && w.contains(&'.')) || (numeric(w) && matches!(digits(w), 10 | 12)) {
+            out.push((a, b));
+            k += 1;
+            continue;
+        }
+        if w[0] == '0' || w.starts_with(&['+', '4', '6']) {
+            let (mut j, mut n) = (k, 0);
+            while j < words.len() && numeric(&c[words[j].0..words[j].1]) {
+                n += digits(&c[words[j].0..words[j].1]);
+                j += 1;
+                if n >= 8 {
+                    break;
+                }
+            }
+            if (8..=12).contains(&n) {
+                out.push((a, words[j - 1].1));
+                k = j;
+                continue;
+            }
+        }
+        k += 1;
     }
     out
 }
@@ -753,21 +831,33 @@ fn used_alone(c: &[char], letters: &[char; 3]) -> bool {
 
 fn registered_names(c: &[char], names: &[&str], out: &mut Vec<Candidate>) {
     let folded: Vec<char> = c.iter().map(|&ch| fold(ch)).collect();
+    // Names by the first two letters of their first word (one letter when it
+    // has only one), so that each word of the text is tried only against the
+    // few names that could start there: a register of hundreds stays fast.
+    let mut index: std::collections::HashMap<(char, Option<char>), Vec<Vec<Vec<char>>>> = Default::default();
     for name in names {
         let parts: Vec<Vec<char>> = name.split_whitespace().map(|p| p.chars().map(fold).collect()).collect();
         if parts.is_empty() || parts.iter().map(Vec::len).sum::<usize>() < 2 {
             continue;
         }
-        let mut i = 0;
-        while i < c.len() {
-            if (i == 0 || !c[i - 1].is_alphanumeric())
-                && let Some(end) = name_at(&folded, i, &parts)
-            {
-                out.push((FindingKind::RegisteredName, i, end));
-                i = end;
-            } else {
-                i += 1;
+        let key = (parts[0][0], parts[0].get(1).copied());
+        index.entry(key).or_default().push(parts);
+    }
+    let mut i = 0;
+    while i < c.len() {
+        let mut end = None;
+        if i == 0 || !c[i - 1].is_alphanumeric() {
+            let keys = [(folded[i], folded.get(i + 1).copied()), (folded[i], None)];
+            for parts in keys.iter().filter_map(|k| index.get(k)).flatten() {
+                end = end.max(name_at(&folded, i, parts));
             }
+        }
+        match end {
+            Some(e) => {
+                out.push((FindingKind::RegisteredName, i, e));
+                i = e;
+            }
+            None => i += 1,
         }
     }
 }
@@ -1094,5 +1184,25 @@ mod tests {
         assert_eq!(serde_json::to_string(&PersonalIdentityNumber).unwrap(), "\"personal_identity_number\"");
         assert_eq!(serde_json::to_string(&VehicleRegistration).unwrap(), "\"vehicle_registration\"");
         assert_eq!(RegisteredName.label(), "namn på en person i registret");
+    }
+
+    #[test]
+    fn public_text_masks_what_scan_finds_and_what_merely_looks_like_it() {
+        let m = |t: &str| mask_public(t, &["Kerstin Ödmark"]);
+        // A wrong checksum is not refused on save, but a public record hides it anyway.
+        assert_eq!(m("Eleven 050101-1234 har flyttat."), "Eleven [maskerat] har flyttat.");
+        assert_eq!(m("Se 20050101+1234"), "Se [maskerat]");
+        assert_eq!(
+            m("Mejla anna.s@exempel.se eller ring 08 508 23 326 i dag."),
+            "Mejla [maskerat] eller ring [maskerat] i dag."
+        );
+        // What scan finds: plates and the names of people who are not staff.
+        assert_eq!(m("Bilen ABC 123 stod vid Kerstin Ödmarks port."), "Bilen [maskerat] stod vid [maskerat] port.");
+        // Ordinary numbers, dates, permits and case codes stay.
+        for keep in
+            ["48 ungdomar jobbade 9 veckor 2021.", "LOV3 Trekantsparken (220902)", "Ärende U-2025-014 den 2021-09-17."]
+        {
+            assert_eq!(m(keep), keep);
+        }
     }
 }

@@ -106,6 +106,18 @@ pub fn check(
     (restricted_to, legal_reference_id)
 }
 
+/// A count as a public output shows it: counts from 1 up to `min_count - 1`
+/// could point at a person or a household, so they read "färre än N".
+/// Zero and counts of `min_count` or more are shown as they are.
+pub fn public_count(n: u64, min_count: u64) -> String {
+    if n > 0 && n < min_count { format!("färre än {min_count}") } else { n.to_string() }
+}
+
+/// Whether a count is hidden in public outputs (and so is everything derived from it).
+pub fn is_suppressed(n: u64, min_count: u64) -> bool {
+    n > 0 && n < min_count
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,5 +163,15 @@ mod tests {
         assert_eq!(osl()[0].label(), "OSL 26 kap. 1 § (Sekretess inom socialtjänsten)");
         assert!(LegalReference::check("  ", "x").is_err());
         assert_eq!(LegalReference::check(" OSL 23 kap. 2 § ", "").unwrap().0, "OSL 23 kap. 2 §");
+    }
+
+    #[test]
+    fn public_outputs_hide_counts_under_the_threshold_but_not_zero() {
+        assert_eq!(public_count(0, 5), "0");
+        assert_eq!(public_count(1, 5), "färre än 5");
+        assert_eq!(public_count(4, 5), "färre än 5");
+        assert_eq!(public_count(5, 5), "5");
+        assert_eq!(public_count(3, 0), "3", "a threshold of 0 hides nothing");
+        assert!(is_suppressed(2, 3) && !is_suppressed(3, 3) && !is_suppressed(0, 3));
     }
 }

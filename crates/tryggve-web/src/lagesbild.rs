@@ -493,10 +493,34 @@ pub async fn graphics(db: &Db, view: &LagesbildView) -> Result<Graphics, AppErro
     Ok(Graphics { map, series, districts, indicators })
 }
 
+/// Who a report is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The council's organisations: every figure.
+    Internal,
+    /// Anyone (built for an anonymous viewer, so public records only): counts
+    /// under `min_count` read "färre än N", and what could be worked back to
+    /// them (rates, shares, the map and charts) is left out.
+    Public { min_count: u64 },
+}
+
 /// The lägesbild report as a document (PDF, HTML): the same view model as the page.
-pub fn report(v: &LagesbildView) -> tryggve_render::Document {
+pub fn report(v: &LagesbildView, audience: Audience) -> tryggve_render::Document {
+    use tryggve_core::secrecy::{is_suppressed, public_count};
     use tryggve_render::{Block, Table};
+    let min = match audience {
+        Audience::Internal => 0,
+        Audience::Public { min_count } => min_count,
+    };
+    let public = audience != Audience::Internal;
+    let count = |n: u64| public_count(n, min);
     let mut blocks = vec![];
+    if public {
+        blocks.push(Block::Note(format!(
+            "Offentlig version: bygger bara på offentliga uppgifter. Antal under {min} visas som \"färre än {min}\", \
+             och andelar, karta och diagram som skulle kunna avslöja dem är utelämnade."
+        )));
+    }
     if v.includes_synthetic {
         blocks.push(Block::Note("Syntetiska data: en del av händelserna i perioden är genererade för demonstrationen och märkta som syntetiska.".into()));
     }
@@ -505,7 +529,9 @@ pub fn report(v: &LagesbildView) -> tryggve_render::Document {
     if v.picture.totals.is_empty() {
         blocks.push(Block::Paragraph("Inga händelser i perioden.".into()));
     } else {
-        blocks.push(Block::Bullets(v.picture.totals.iter().map(|t| format!("{}: {}", t.label, t.count)).collect()));
+        blocks.push(Block::Bullets(
+            v.picture.totals.iter().map(|t| format!("{}: {}", t.label, count(t.count))).collect(),
+        ));
     }
     blocks.push(Block::Heading { level: 2, text: "Förändringar som betyder något".into() });
     if v.change_sentences.is_empty() {
@@ -513,10 +539,10 @@ pub fn report(v: &LagesbildView) -> tryggve_render::Document {
     } else {
         blocks.push(Block::Bullets(v.change_sentences.clone()));
     }
-    if !v.small_number_sentences.is_empty() {
+    if !v.small_number_sentences.is_empty() && !public {
         blocks.push(Block::Note(format!("Små tal: {}", v.small_number_sentences.join("; "))));
     }
-    if !v.graphics.map.is_empty() {
+    if !v.graphics.map.is_empty() && !public {
         blocks.push(Block::Heading { level: 2, text: "Karta".into() });
         blocks.push(Block::Svg {
             svg: v.graphics.map.clone(),
@@ -531,17 +557,18 @@ pub fn report(v: &LagesbildView) -> tryggve_render::Document {
             &[3.0, 1.0, 1.5, 1.5, 1.5],
         );
         for r in &d.rows {
+            let hidden = is_suppressed(r.count, min);
             t.push_row(vec![
                 r.name.clone(),
-                r.count.to_string(),
-                r.rate_per_1000.map_or_else(|| "–".into(), |x| sv_number(x, 1)),
-                format!("{} %", sv_number(r.share_of_incidents * 100.0, 0)),
+                count(r.count),
+                r.rate_per_1000.filter(|_| !hidden).map_or_else(|| "–".into(), |x| sv_number(x, 1)),
+                if hidden { "–".into() } else { format!("{} %", sv_number(r.share_of_incidents * 100.0, 0)) },
                 r.share_of_population.map_or_else(|| "okänd".into(), |x| format!("{} %", sv_number(x * 100.0, 0))),
             ]);
         }
         blocks.push(Block::Table(t));
     }
-    if !v.graphics.series.is_empty() {
+    if !v.graphics.series.is_empty() && !public {
         blocks.push(Block::Heading { level: 2, text: "Utveckling över tid".into() });
         blocks.push(Block::Svg {
             svg: v.graphics.series.clone(),
@@ -549,7 +576,7 @@ pub fn report(v: &LagesbildView) -> tryggve_render::Document {
             width_mm: 170.0,
         });
     }
-    if !v.graphics.districts.is_empty() {
+    if !v.graphics.districts.is_empty() && !public {
         blocks.push(Block::Heading { level: 2, text: "Stadsdelarna jämförda".into() });
         blocks.push(Block::Svg {
             svg: v.graphics.districts.clone(),
@@ -557,11 +584,13 @@ pub fn report(v: &LagesbildView) -> tryggve_render::Document {
             width_mm: 170.0,
         });
     }
-    if !v.picture.repeat_places.is_empty() {
+    // A place is named in public only when its count is not small.
+    let places: Vec<_> = v.picture.repeat_places.iter().filter(|p| !is_suppressed(p.count, min)).collect();
+    if !places.is_empty() {
         blocks.push(Block::Heading { level: 2, text: "Återkommande platser".into() });
         let mut t = Table::new("", &["Plats", "Perioden", "Perioden innan"], &[3.0, 1.0, 1.0]);
-        for p in &v.picture.repeat_places {
-            t.push_row(vec![p.name.clone(), p.count.to_string(), p.previous.to_string()]);
+        for p in places {
+            t.push_row(vec![p.name.clone(), count(p.count), count(p.previous)]);
         }
         blocks.push(Block::Table(t));
     }
@@ -595,7 +624,9 @@ pub fn report(v: &LagesbildView) -> tryggve_render::Document {
         blocks.push(Block::Table(t));
     }
     blocks.push(Block::Heading { level: 2, text: "Vilka har rapporterat?".into() });
-    if v.reporters.is_empty() {
+    if public {
+        blocks.push(Block::Paragraph("Redovisas i den interna versionen.".into()));
+    } else if v.reporters.is_empty() {
         blocks.push(Block::Paragraph("Inga rapporterande organisationer är angivna.".into()));
     } else {
         let mut t = Table::new(
@@ -616,9 +647,21 @@ pub fn report(v: &LagesbildView) -> tryggve_render::Document {
     }
     blocks.push(Block::Heading { level: 2, text: "Underlag (kartläggning)".into() });
     blocks.push(Block::Paragraph("Använt:".into()));
-    blocks.push(Block::Bullets(v.sources_used.clone()));
-    blocks.push(Block::Paragraph("Saknas:".into()));
-    blocks.push(Block::Bullets(v.sources_missing.clone()));
+    if public {
+        // The same lists, with the counts hidden as above and without who has not reported.
+        let mut used: Vec<String> =
+            v.picture.totals.iter().map(|t| format!("{}: {} händelser", t.label, count(t.count))).collect();
+        used.extend(v.indicators.iter().map(|i| format!("{} ({})", i.name, i.source)));
+        let reporters: Vec<String> =
+            v.reporters.iter().map(|r| format!("{} har inte rapporterat som avtalat", r.organisation)).collect();
+        blocks.push(Block::Bullets(used));
+        blocks.push(Block::Paragraph("Saknas:".into()));
+        blocks.push(Block::Bullets(v.sources_missing.iter().filter(|m| !reporters.contains(m)).cloned().collect()));
+    } else {
+        blocks.push(Block::Bullets(v.sources_used.clone()));
+        blocks.push(Block::Paragraph("Saknas:".into()));
+        blocks.push(Block::Bullets(v.sources_missing.clone()));
+    }
     tryggve_render::Document {
         title: format!("Lägesbild {}", v.area_name),
         subtitle: vec![
@@ -631,7 +674,13 @@ pub fn report(v: &LagesbildView) -> tryggve_render::Document {
         .collect(),
         blocks,
         landscape: false,
-        footer: format!("Lägesbild {} {} – {} · intern", v.area_name, v.from, v.to),
+        footer: format!(
+            "Lägesbild {} {} – {} · {}",
+            v.area_name,
+            v.from,
+            v.to,
+            if public { "offentlig" } else { "intern" }
+        ),
     }
 }
 

@@ -41,13 +41,22 @@ pub struct WebConfig {
     pub session_hours: i64,
     /// A measure without a follow-up for this many weeks has stalled.
     pub stalled_weeks: i64,
+    /// Public outputs show counts under this as "färre än N".
+    pub public_min_count: u64,
     /// Login with the municipality's identity provider; `None` means off.
     pub oidc: Option<oidc::OidcConfig>,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { demo: false, secure_cookies: true, session_hours: 12, stalled_weeks: 8, oidc: None }
+        WebConfig {
+            demo: false,
+            secure_cookies: true,
+            session_hours: 12,
+            stalled_weeks: 8,
+            public_min_count: 5,
+            oidc: None,
+        }
     }
 }
 

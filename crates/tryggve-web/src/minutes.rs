@@ -12,7 +12,6 @@ use crate::error::AppError;
 use crate::resource::Lookups;
 use serde::{Deserialize, Serialize};
 use tryggve_core::meeting::{AgendaKind, MeetingItem};
-use tryggve_core::text::mask_personal_data;
 use tryggve_core::workdoc::MeasureKind;
 use tryggve_core::{MeetingId, Viewer};
 use tryggve_db::Db;
@@ -127,7 +126,9 @@ pub async fn build(db: &Db, reader: &Viewer, meeting: MeetingId, version: Versio
     let m = db.meeting(&viewer, meeting).await?;
     let lk = Lookups::load(db).await?;
     let public = version == Version::Public;
-    let mask = move |s: &str| if public { mask_personal_data(s) } else { s.to_owned() };
+    let names = lk.private_names();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mask = |s: &str| if public { tryggve_core::privacy::mask_public(s, &names) } else { s.to_owned() };
     let items_of =
         |kinds: &[AgendaKind]| -> Vec<&MeetingItem> { m.items.iter().filter(|i| kinds.contains(&i.kind)).collect() };
     let item_parts = |i: &MeetingItem| -> Vec<Part> {

@@ -25,8 +25,16 @@ pub struct Config {
     pub log_format: String,
     /// A measure without a follow-up for this many weeks has stalled.
     pub stalled_weeks: i64,
+    /// Public outputs show counts under this as "färre än N" (0 shows every count).
+    pub public_min_count: u64,
     /// Retention: incidents are removed this many months after they happened (0 keeps them).
     pub retention_incident_months: i64,
+    /// `purge` removes old incidents; `anonymise` keeps them for statistics without description, position or reporter.
+    pub retention_incident_action: String,
+    /// Follow-up notes of closed measures lose their text and author this many months after the last activity (0 keeps them).
+    pub retention_follow_up_months: i64,
+    /// People in the register who are not staff are anonymised this many months after their last change (0 keeps them).
+    pub retention_person_months: i64,
     /// The police's events feed to fetch on a schedule; empty means off.
     pub police_feed_url: String,
     /// Minutes between fetches (never more often than once a minute).
@@ -76,7 +84,11 @@ impl Default for Config {
             session_hours: 12,
             log_format: "text".into(),
             stalled_weeks: 8,
+            public_min_count: 5,
             retention_incident_months: 36,
+            retention_incident_action: "purge".into(),
+            retention_follow_up_months: 0,
+            retention_person_months: 24,
             police_feed_url: String::new(),
             police_feed_interval_minutes: 10,
             police_feed_contact: String::new(),
@@ -95,6 +107,23 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The retention rules as cutoffs counted back from `today`.
+    pub fn retention_policy(&self, today: chrono::NaiveDate) -> anyhow::Result<tryggve_db::retention::RetentionPolicy> {
+        let cutoff = |months: i64| {
+            (months > 0).then(|| {
+                let back = today.checked_sub_months(chrono::Months::new(months as u32)).unwrap_or(today);
+                back.and_hms_opt(0, 0, 0).unwrap_or_default()
+            })
+        };
+        let action = tryggve_db::retention::RetentionAction::parse(&self.retention_incident_action)
+            .map_err(|e| anyhow::anyhow!("retention_incident_action: {e}"))?;
+        Ok(tryggve_db::retention::RetentionPolicy {
+            incidents: cutoff(self.retention_incident_months).map(|c| (c, action)),
+            follow_ups: cutoff(self.retention_follow_up_months),
+            people: cutoff(self.retention_person_months),
+        })
+    }
+
     /// Loads the layers below the command line.
     pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
         let file = file

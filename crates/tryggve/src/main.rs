@@ -200,8 +200,13 @@ enum RenderCommand {
         /// pdf or html.
         #[arg(long)]
         format: String,
+        /// Whose view: what this user may see, with every figure.
+        #[arg(long, required_unless_present = "public", conflicts_with = "public")]
+        user: Option<String>,
+        /// The public version instead: public records only, small counts hidden
+        /// (under `public_min_count` of the configuration).
         #[arg(long)]
-        user: String,
+        public: bool,
         #[arg(long)]
         out: PathBuf,
     },
@@ -313,7 +318,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Export { user } => export(&db, &user).await,
             Command::Import { file } => import(&db, &file).await,
             Command::Incidents { command } => incidents(&db, command).await,
-            Command::Render { command } => render(&db, command).await,
+            Command::Render { command } => render(&db, &cfg, command).await,
             Command::Audit { command: AuditCommand::Verify } => {
                 let v = db.verify_audit().await?;
                 match v.first_broken {
@@ -334,14 +339,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Ok(())
             }
             Command::Retention { command: RetentionCommand::Run { dry_run } } => {
-                let cutoff = (cfg.retention_incident_months > 0).then(|| {
-                    let today = now().date();
-                    let months = chrono::Months::new(cfg.retention_incident_months as u32);
-                    today.checked_sub_months(months).unwrap_or(today).and_hms_opt(0, 0, 0).unwrap_or_default()
-                });
-                let results = db.run_retention(&Actor::system(now()), cutoff, dry_run).await?;
+                let policy = cfg.retention_policy(now().date())?;
+                let results = db.run_retention(&Actor::system(now()), &policy, dry_run).await?;
                 for r in results {
-                    println!("{}{}: {} ({})", if dry_run { "would remove: " } else { "removed: " }, r.record_type, r.count, r.rule);
+                    let done = match (dry_run, r.action) {
+                        (true, "anonymised") => "would anonymise: ",
+                        (true, _) => "would remove: ",
+                        (false, "anonymised") => "anonymised: ",
+                        (false, _) => "removed: ",
+                    };
+                    println!("{done}{}: {} ({})", r.record_type, r.count, r.rule);
                 }
                 Ok(())
             }
@@ -416,6 +423,7 @@ async fn serve(db: &Db, cfg: Config, demo: bool, addr: Option<String>) -> anyhow
         secure_cookies: cfg.secure_cookies,
         session_hours: cfg.session_hours,
         stalled_weeks: cfg.stalled_weeks,
+        public_min_count: cfg.public_min_count,
         oidc,
     };
     println!("Tryggve is running at http://{local}/");
@@ -572,7 +580,7 @@ fn write_atomically(out: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn render(db: &Db, command: RenderCommand) -> anyhow::Result<()> {
+async fn render(db: &Db, cfg: &Config, command: RenderCommand) -> anyhow::Result<()> {
     let viewer_of = |u: &User| Viewer { user_id: Some(u.id), organisation_id: u.organisation_id, role: Some(u.role) };
     let today = now().date();
     let web_error = |e: tryggve_web::AppError| anyhow::anyhow!("{e}");
@@ -631,19 +639,27 @@ async fn render(db: &Db, command: RenderCommand) -> anyhow::Result<()> {
             write_atomically(&out, &bytes)?;
             println!("Wrote {} ({} bytes).", out.display(), bytes.len());
         }
-        RenderCommand::Lagesbild { area, from, to, format, user, out } => {
+        RenderCommand::Lagesbild { area, from, to, format, user, public, out } => {
             if !["pdf", "html"].contains(&format.as_str()) {
                 bail!("--format must be pdf or html");
             }
-            let u = find_user(db, &user).await?;
+            let (viewer, audience) = match user {
+                Some(user) if !public => {
+                    (viewer_of(&find_user(db, &user).await?), tryggve_web::lagesbild::Audience::Internal)
+                }
+                _ => (
+                    tryggve_core::Viewer::anonymous(),
+                    tryggve_web::lagesbild::Audience::Public { min_count: cfg.public_min_count },
+                ),
+            };
             let q = tryggve_web::situation::PictureQuery {
                 area: Some(area),
                 from: Some(from),
                 to: Some(to),
                 ..Default::default()
             };
-            let v = tryggve_web::lagesbild::build(db, &viewer_of(&u), &q, today).await.map_err(web_error)?;
-            let doc = tryggve_web::lagesbild::report(&v);
+            let v = tryggve_web::lagesbild::build(db, &viewer, &q, today).await.map_err(web_error)?;
+            let doc = tryggve_web::lagesbild::report(&v, audience);
             let bytes = match format.as_str() {
                 "pdf" => tryggve_render::to_pdf(&doc)?,
                 _ => tryggve_render::to_html(&doc)?.into_bytes(),

@@ -124,15 +124,37 @@ pub async fn report(
 ) -> Response {
     let result: Result<Response, AppError> = async {
         let v = crate::lagesbild::build(&s.db, &user.viewer(), &q, crate::auth::now().date()).await?;
-        report_response(&v, &format)
+        report_response(&v, &format, crate::lagesbild::Audience::Internal)
     }
     .await;
     result.unwrap_or_else(|e| error_page(e, Some(&user)))
 }
 
-pub fn report_response(v: &LagesbildView, format: &str) -> Result<Response, AppError> {
-    let name = format!("lagesbild-{}-{}-{}", crate::export::file_stem(&v.area_name), v.from, v.to);
-    let doc = crate::lagesbild::report(v);
+/// The public report: built for an anonymous reader, small counts hidden.
+/// Anyone may download it, logged in or not.
+pub async fn public_report(
+    State(s): State<AppState>,
+    crate::auth::MaybeUser(user): crate::auth::MaybeUser,
+    Path(format): Path<String>,
+    Query(q): Query<PictureQuery>,
+) -> Response {
+    let result: Result<Response, AppError> = async {
+        let v = crate::lagesbild::build(&s.db, &Viewer::anonymous(), &q, crate::auth::now().date()).await?;
+        let audience = crate::lagesbild::Audience::Public { min_count: s.config.public_min_count };
+        report_response(&v, &format, audience)
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(e, user.as_ref()))
+}
+
+pub fn report_response(
+    v: &LagesbildView,
+    format: &str,
+    audience: crate::lagesbild::Audience,
+) -> Result<Response, AppError> {
+    let version = if audience == crate::lagesbild::Audience::Internal { "" } else { "-offentlig" };
+    let name = format!("lagesbild-{}-{}-{}{version}", crate::export::file_stem(&v.area_name), v.from, v.to);
+    let doc = crate::lagesbild::report(v, audience);
     crate::export::respond(&doc, format, &name)
 }
 
@@ -230,7 +252,7 @@ pub async fn frozen_report(
     let result: Result<Response, AppError> = async {
         let id: SnapshotId = id.parse().map_err(|_| AppError::NotFound)?;
         let (_, v, _) = crate::lagesbild::thaw(&s.db, id).await?;
-        report_response(&v, &format)
+        report_response(&v, &format, crate::lagesbild::Audience::Internal)
     }
     .await;
     result.unwrap_or_else(|e| error_page(e, Some(&user)))

@@ -161,6 +161,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/protokoll/{id}/publicera", axum::routing::post(meetings::publish))
         .route("/lagesbild", get(lagesbild::view))
         .route("/lagesbild/rapport/{format}", get(lagesbild::report))
+        .route("/lagesbild/offentlig/{format}", get(lagesbild::public_report))
         .route("/lagesbild/text", axum::routing::post(lagesbild::save_text))
         .route("/lagesbild/frys", axum::routing::post(lagesbild::freeze))
         .route("/lagesbild/fryst/{id}", get(lagesbild::frozen))

@@ -381,3 +381,79 @@ both!(names_of_people_who_are_not_staff_are_kept_out_of_shared_text, |b| async m
     assert_eq!(r.status, 422, "{}", r.text);
     assert_eq!(r.json()["fields"][0]["field"], "narrative");
 });
+
+both!(retention_anonymises_incidents_quiet_follow_ups_and_people_who_are_not_staff, |b| async move {
+    use tryggve_db::retention::{RetentionAction, RetentionPolicy};
+    let app = TestApp::demo(b).await.unwrap();
+    let mut c = app.token("clas").await;
+    let mut admin = app.token("admin").await;
+    let r = c
+        .api_post(
+            "/incidents",
+            &json!({"category": "klotter", "date": "2019-05-01", "time": "10:00", "area_id": 16,
+                                        "lon": 18.0, "lat": 59.3, "description": "Klotter på fasaden"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let (incident, area) = (r.json()["id"].as_i64().unwrap(), r.json()["area_id"].as_i64());
+    // Measure 1 is closed with a last note; measure 2 stays open.
+    let note =
+        |text: &str, status: &str| json!({"date": "2026-11-01", "text": text, "new_status": status, "version": 1});
+    assert_eq!(c.api_post("/measures/1/follow-ups", &note("Klart, skyltarna sitter uppe.", "done")).await.status, 201);
+    assert_eq!(c.api_post("/measures/2/follow-ups", &note("Pågår enligt plan.", "ongoing")).await.status, 201);
+    let resident =
+        admin.api_post("/people", &json!({"name": "Kerstin Ödmark", "phone": "08-123 456 78", "staff": false})).await;
+    let resident = resident.json()["id"].as_i64().unwrap();
+
+    // Everything above is "old" for a policy whose cutoff is tomorrow.
+    let now = chrono::Utc::now().naive_utc();
+    let tomorrow = now + chrono::Duration::days(1);
+    let policy = RetentionPolicy {
+        incidents: Some((
+            chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap(),
+            RetentionAction::Anonymise,
+        )),
+        follow_ups: Some(tomorrow),
+        people: Some(tomorrow),
+    };
+    let actor = tryggve_db::Actor::system(now);
+    let counts = |r: &[tryggve_db::retention::RetentionResult]| -> Vec<(&str, u64)> {
+        r.iter().map(|x| (x.record_type, x.count)).collect()
+    };
+    let dry = app.db.run_retention(&actor, &policy, true).await.unwrap();
+    assert_eq!(counts(&dry), [("incident", 1), ("follow_up", 1), ("person", 1), ("session", 0)]);
+    assert_eq!(
+        admin.api_get(&format!("/people/{resident}")).await.json()["name"],
+        "Kerstin Ödmark",
+        "a dry run changes nothing"
+    );
+
+    let done = app.db.run_retention(&actor, &policy, false).await.unwrap();
+    assert_eq!(counts(&done), counts(&dry));
+    // The incident still counts, without what could identify anyone.
+    let i = admin.api_get(&format!("/incidents/{incident}")).await.json();
+    assert_eq!((i["description"].as_str(), i["lon"].as_f64(), i["area_id"].as_i64()), (Some(""), None, area), "{i}");
+    assert_eq!(i["position_precision"], "area");
+    // The closed measure's note has lost its text and author; the open one's is untouched.
+    let closed = admin.api_get("/measures/1/follow-ups").await.json();
+    let last = closed.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["text"].as_str(), last["author"].as_str(), last["new_status"].as_str()),
+        (Some(""), Some(""), Some("done"))
+    );
+    let open = admin.api_get("/measures/2/follow-ups").await.json();
+    assert!(open.as_array().unwrap().iter().any(|f| f["text"] == "Pågår enligt plan."), "{open}");
+    // The resident is anonymised; staff are not.
+    let p = admin.api_get(&format!("/people/{resident}")).await.json();
+    assert_eq!(
+        (p["name"].as_str(), p["phone"].as_str()),
+        (Some(format!("Gallrad person {resident}").as_str()), Some(""))
+    );
+    assert_eq!(admin.api_get("/people/1").await.json()["name"], "Abit Dundar");
+
+    // A second run finds nothing new, and the audit chain still holds.
+    let again = app.db.run_retention(&actor, &policy, true).await.unwrap();
+    assert_eq!(counts(&again), [("incident", 0), ("follow_up", 0), ("person", 0), ("session", 0)]);
+    assert!(app.db.retention_log().await.unwrap().iter().any(|r| r.1 == "person" && r.3 == "anonymised" && r.4 == 1));
+    assert_eq!(app.db.verify_audit().await.unwrap().first_broken, None);
+});

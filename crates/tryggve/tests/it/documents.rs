@@ -5,6 +5,7 @@
 
 use crate::both;
 use crate::helpers::*;
+use serde_json::json;
 use std::io::Read;
 
 /// The text of every `w:t` in a DOCX, in order.
@@ -46,6 +47,24 @@ pub fn xlsx_cells(bytes: &[u8]) -> Vec<(String, Vec<Vec<String>>)> {
 
 fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The text of an HTML page, words separated by single spaces.
+fn html_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    squash(&out)
 }
 
 both!(the_working_document_downloads_as_the_council_knows_it, |b| async move {
@@ -344,4 +363,45 @@ both!(the_lagesbild_view_model_is_pinned_and_every_svg_is_well_formed, |b| async
     let mut json = serde_json::to_value(&v).unwrap();
     json["graphics"] = serde_json::json!("(checked separately)");
     golden("lagesbild_view.json", &(serde_json::to_string_pretty(&json).unwrap() + "\n"));
+});
+
+both!(the_public_lagesbild_hides_small_counts_and_everything_not_public, |b| async move {
+    let app = TestApp::demo(b).await.unwrap();
+    let areas = app.db.areas().await.unwrap();
+    let id = |name: &str| areas.iter().find(|a| a.name == name).unwrap().id.0;
+    let mut api = app.token("clas").await;
+    // A quiet winter before the demo's data: six public reports in Älvsjö, two in Västberga,
+    // and one internal report in Västberga that the public must not count.
+    let report = |area: i64, day: u32, class: &str| {
+        json!({"category": "klotter", "date": format!("2019-02-{day:02}"), "time": "10:00", "area_id": area,
+               "description": "Klotter på fasad", "classification": class})
+    };
+    for day in 1..=6 {
+        assert_eq!(api.api_post("/incidents", &report(id("Älvsjö"), day, "public")).await.status, 201);
+    }
+    for day in 1..=2 {
+        assert_eq!(api.api_post("/incidents", &report(id("Västberga"), day, "public")).await.status, 201);
+    }
+    assert_eq!(api.api_post("/incidents", &report(id("Västberga"), 3, "internal")).await.status, 201);
+
+    // Anyone may download it, without logging in.
+    let mut anon = app.client();
+    let q = "area=2&from=2019-01-01&to=2019-03-31";
+    let res = anon.get(&format!("/lagesbild/offentlig/html?{q}")).await;
+    assert_eq!(res.status, 200, "{}", res.text);
+    let t = html_text(&res.text);
+    assert!(t.contains("Offentlig version"), "{t}");
+    assert!(t.contains("Iakttagelse från samverkanspart: 8"), "the internal report is not counted: {t}");
+    assert!(t.contains("Älvsjö 6"), "{t}");
+    assert!(t.contains("Västberga färre än 5"), "{t}");
+    assert!(!t.contains("Västberga 2") && !t.contains("Västberga 3"), "{t}");
+    assert!(!t.contains("har inte rapporterat"), "who has reported is internal: {t}");
+    let (status, pdf) = anon.get_bytes(&format!("/lagesbild/offentlig/pdf?{q}")).await;
+    assert_eq!(status, 200);
+    assert!(squash(&pdf_text(&pdf)).contains("färre än 5"));
+
+    // The council's own report has every figure.
+    let mut c = app.login("clas").await;
+    let internal = html_text(&c.get(&format!("/lagesbild/rapport/html?{q}")).await.text);
+    assert!(internal.contains("Iakttagelse från samverkanspart: 9") && internal.contains("Västberga 3"), "{internal}");
 });
