@@ -25,6 +25,7 @@ pub mod auth;
 pub mod changes;
 pub mod lagesbild;
 pub mod meetings;
+pub mod minutes_import;
 mod migrate;
 pub mod register;
 pub mod retention;

@@ -9,9 +9,11 @@
 //! | [`police`] | the Swedish police's public events feed (JSON) |
 //! | [`indicators`] | indicator series: Brå's statistics export, the safety survey, SCB population, a generic CSV/XLSX |
 //! | [`register`] | names of the register (areas, organisations, categories) to resolve text against |
+//! | [`minutes`] | earlier minutes and working documents (text, Markdown, DOCX) as proposed records |
 
 pub mod incidents;
 pub mod indicators;
+pub mod minutes;
 pub mod placement;
 pub mod police;
 pub mod register;

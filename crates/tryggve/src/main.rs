@@ -58,8 +58,15 @@ enum Command {
         #[arg(long)]
         user: String,
     },
-    /// Read an export document into an empty database, all or nothing.
-    Import { file: PathBuf },
+    /// Read an export document into an empty database, all or nothing;
+    /// `import minutes FILE` reads earlier minutes into the database beside what is there.
+    #[command(args_conflicts_with_subcommands = true)]
+    Import {
+        /// The export document (JSON).
+        file: Option<PathBuf>,
+        #[command(subcommand)]
+        what: Option<ImportCommand>,
+    },
     /// The situation picture's computations (see the benchmark specification).
     Situation {
         #[command(subcommand)]
@@ -94,6 +101,20 @@ enum Command {
     Privacy {
         #[command(subcommand)]
         command: PrivacyCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Earlier minutes and working documents (text, Markdown or DOCX): the meeting, its
+    /// attendees and items, priorities, place collaborations with their working documents,
+    /// the next meeting. Records the database already holds are not created again.
+    Minutes {
+        file: PathBuf,
+        /// Print what would be created (JSON: records, merge suggestions, what was not
+        /// recognised) and write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -316,7 +337,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::User { command: UserCommand::Add { name, role, org } } => user_add(&db, &name, &role, org).await,
             Command::Token { command: TokenCommand::Create { user, name } } => token_create(&db, &user, &name).await,
             Command::Export { user } => export(&db, &user).await,
-            Command::Import { file } => import(&db, &file).await,
+            Command::Import { what: Some(ImportCommand::Minutes { file, dry_run }), .. } => {
+                import_minutes(&db, &file, dry_run).await
+            }
+            Command::Import { file: Some(file), what: None } => import(&db, &file).await,
+            Command::Import { file: None, what: None } => {
+                bail!("ange en exportfil (tryggve import FIL) eller protokoll (tryggve import minutes FIL)")
+            }
             Command::Incidents { command } => incidents(&db, command).await,
             Command::Render { command } => render(&db, &cfg, command).await,
             Command::Audit { command: AuditCommand::Verify } => {
@@ -570,6 +597,41 @@ async fn import(db: &Db, file: &std::path::Path) -> anyhow::Result<()> {
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// `tryggve import minutes FILE [--dry-run]`: the proposal as JSON, or its records written in one transaction.
+async fn import_minutes(db: &Db, file: &std::path::Path, dry_run: bool) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let draft = tryggve_import::minutes::read(&file_name(file), &bytes)?;
+    let admin = Viewer { user_id: None, organisation_id: None, role: Some(Role::Admin) };
+    let register = db.export(&admin).await?;
+    let proposal =
+        tryggve_import::minutes::resolve(&draft, &register).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    if dry_run {
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, &proposal)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let n = db.import_minutes(&Actor::system(now()), &proposal.create).await?;
+    println!(
+        "Skapade {} råd, {} personer, {} platssamverkan, {} åtgärder, {} prioriterade områden och {} möten \
+         ({} poster fanns redan).",
+        n.councils,
+        n.people,
+        n.collaborations,
+        n.measures,
+        n.priorities,
+        n.meetings,
+        proposal.existing.len()
+    );
+    for m in &proposal.merge_suggestions {
+        eprintln!("Möjliga dubbletter ({}): {} → {}", m.kind, m.names.join(", "), m.suggested);
+    }
+    for u in &proposal.unrecognised {
+        eprintln!("Rad {}: {} – {}", u.line, u.reason, u.text.lines().next().unwrap_or(""));
+    }
+    Ok(())
 }
 
 /// Writes a file whole or not at all (a temporary file renamed into place).

@@ -13,6 +13,7 @@ mod browser;
 mod cli;
 mod demo;
 mod documents;
+mod import_minutes;
 mod oidc;
 mod pages;
 mod privacy;
