@@ -22,11 +22,12 @@ use tryggve_core::Viewer;
 
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod changes;
 pub mod lagesbild;
 pub mod meetings;
-pub mod minutes_import;
 mod migrate;
+pub mod minutes_import;
 pub mod register;
 pub mod retention;
 pub mod schema;
@@ -236,6 +237,11 @@ impl Db {
     pub async fn ping(&self) -> Result<()> {
         with_pool!(self, p => { sqlx::query("SELECT 1").execute(p).await?; });
         Ok(())
+    }
+
+    /// Connections of the pool: (open, idle), for the operator's metrics.
+    pub fn pool_connections(&self) -> (u32, u32) {
+        with_pool!(self, p => (p.size(), p.num_idle() as u32))
     }
 
     /// True when no council, organisation, area or user exists yet.

@@ -16,6 +16,7 @@ pub mod export;
 mod followup;
 mod form;
 pub mod lagesbild;
+pub mod metrics;
 pub mod minutes;
 pub mod oidc;
 mod pages;
@@ -43,6 +44,8 @@ pub struct WebConfig {
     pub stalled_weeks: i64,
     /// Public outputs show counts under this as "färre än N".
     pub public_min_count: u64,
+    /// A bearer token a Prometheus scraper must send to `/metrics`; `None` leaves it open.
+    pub metrics_token: Option<String>,
     /// Login with the municipality's identity provider; `None` means off.
     pub oidc: Option<oidc::OidcConfig>,
 }
@@ -55,6 +58,7 @@ impl Default for WebConfig {
             session_hours: 12,
             stalled_weeks: 8,
             public_min_count: 5,
+            metrics_token: None,
             oidc: None,
         }
     }
@@ -81,21 +85,28 @@ pub fn router(db: Db, config: WebConfig) -> Router {
     });
     let state = AppState { db, config: Arc::new(config), limiter: Arc::default(), oidc };
     Router::new()
-        .route("/health", get(health))
+        .route("/health", get(ready))
+        .route("/health/live", get(|| async { "ok" }))
+        .route("/health/ready", get(ready))
+        .route("/metrics", get(metrics::endpoint))
         .route("/static/{file}", get(pages::static_file))
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
+        // Requests are counted by their route's pattern, noted after routing.
+        .route_layer(axum::middleware::from_fn(metrics::note_route))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn(metrics::track))
         .with_state(state)
 }
 
-async fn health(axum::extract::State(s): axum::extract::State<AppState>) -> axum::response::Response {
+/// Readiness: the database answers. (Liveness, `/health/live`, only says the process runs.)
+async fn ready(axum::extract::State(s): axum::extract::State<AppState>) -> axum::response::Response {
     use axum::response::IntoResponse;
     match s.db.ping().await {
         Ok(()) => (axum::http::StatusCode::OK, "ok").into_response(),
         Err(e) => {
-            tracing::error!(error = %e, "health check: database unreachable");
+            tracing::error!(error = %e, "readiness check: database unreachable");
             (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
         }
     }

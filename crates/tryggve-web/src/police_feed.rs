@@ -70,6 +70,7 @@ pub async fn fetch_once(db: &Db, client: &reqwest::Client, url: &str) -> Result<
     let now = crate::auth::now();
     let parsed = tryggve_import::police::parse("polisens händelser", &bytes, &register, now)?;
     let summary = db.import_incidents(&Actor::system(now), "polisens händelser (hämtning)", &parsed.incidents).await?;
+    crate::metrics::metrics().imported("polisen", summary.added, summary.unchanged);
     Ok((summary, parsed.outside))
 }
 

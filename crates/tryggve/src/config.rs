@@ -25,6 +25,8 @@ pub struct Config {
     pub log_format: String,
     /// A measure without a follow-up for this many weeks has stalled.
     pub stalled_weeks: i64,
+    /// A bearer token Prometheus must send to `/metrics`; empty leaves it open (block it at the proxy).
+    pub metrics_token: Secret,
     /// Public outputs show counts under this as "färre än N" (0 shows every count).
     pub public_min_count: u64,
     /// Retention: incidents are removed this many months after they happened (0 keeps them).
@@ -84,6 +86,7 @@ impl Default for Config {
             session_hours: 12,
             log_format: "text".into(),
             stalled_weeks: 8,
+            metrics_token: Secret::default(),
             public_min_count: 5,
             retention_incident_months: 36,
             retention_incident_action: "purge".into(),
@@ -172,6 +175,9 @@ impl Config {
         }
         if let Some(v) = get("TRYGGVE_OIDC_CLIENT_ID") {
             self.oidc_client_id = v;
+        }
+        if let Some(v) = get("TRYGGVE_METRICS_TOKEN") {
+            self.metrics_token = Secret(v);
         }
         if let Some(v) = get("TRYGGVE_OIDC_CLIENT_SECRET") {
             self.oidc_client_secret = Secret(v);

@@ -12,6 +12,7 @@ use tryggve_core::register::User;
 use tryggve_core::{UserId, Viewer};
 use tryggve_db::{Actor, Db, DbError};
 
+mod backup;
 mod config;
 mod demo;
 
@@ -52,6 +53,19 @@ enum Command {
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+    /// A consistent backup while the server runs: an SQLite copy, or pg_dump for PostgreSQL.
+    Backup {
+        /// The backup file to write (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup into an empty database (an SQLite backup also into PostgreSQL).
+    Restore {
+        file: PathBuf,
+        /// Replace what the database holds.
+        #[arg(long)]
+        force: bool,
     },
     /// Write everything a user may see as one JSON document to standard output.
     Export {
@@ -336,6 +350,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Serve { demo, addr } => serve(&db, cfg, demo, addr).await,
             Command::User { command: UserCommand::Add { name, role, org } } => user_add(&db, &name, &role, org).await,
             Command::Token { command: TokenCommand::Create { user, name } } => token_create(&db, &user, &name).await,
+            Command::Backup { out } => backup::backup(&db, &url, &out).await,
+            Command::Restore { file, force } => backup::restore(db.clone(), &url, &file, force).await,
             Command::Export { user } => export(&db, &user).await,
             Command::Import { what: Some(ImportCommand::Minutes { file, dry_run }), .. } => {
                 import_minutes(&db, &file, dry_run).await
@@ -451,6 +467,7 @@ async fn serve(db: &Db, cfg: Config, demo: bool, addr: Option<String>) -> anyhow
         session_hours: cfg.session_hours,
         stalled_weeks: cfg.stalled_weeks,
         public_min_count: cfg.public_min_count,
+        metrics_token: Some(cfg.metrics_token.0.clone()).filter(|t| !t.is_empty()),
         oidc,
     };
     println!("Tryggve is running at http://{local}/");

@@ -112,11 +112,15 @@ pub fn demo_document() -> ExportDocument {
 impl TestApp {
     /// A server over an empty database.
     pub async fn empty(backend: Backend) -> Option<TestApp> {
+        Self::with_config(backend, tryggve_web::WebConfig { demo: true, ..Default::default() }).await
+    }
+
+    /// A server over an empty database, configured as given.
+    pub async fn with_config(backend: Backend, config: tryggve_web::WebConfig) -> Option<TestApp> {
         let test_db = TestDb::new(backend).await?;
         let db = Db::connect(&test_db.url).await.expect("connect");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let config = tryggve_web::WebConfig { demo: true, ..Default::default() };
         let app = tryggve_web::router(db.clone(), config);
         let server = tokio::spawn(async move {
             axum::serve(listener, app).await.unwrap();

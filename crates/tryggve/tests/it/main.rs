@@ -9,12 +9,15 @@ mod minutes;
 
 mod api;
 mod auth;
+mod backup;
 mod browser;
 mod cli;
 mod demo;
 mod documents;
+mod durability;
 mod import_minutes;
 mod oidc;
+mod operations;
 mod pages;
 mod privacy;
 mod robustness;
