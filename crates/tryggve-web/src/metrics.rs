@@ -111,7 +111,7 @@ pub async fn endpoint(State(s): State<AppState>, headers: HeaderMap) -> Response
             headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
         // Compared as digests, so the time taken says nothing about the token.
         let digest = |t: &str| sha2::Sha256::digest(t.as_bytes());
-        if !given.is_some_and(|g| digest(g) == digest(token)) {
+        if given.is_none_or(|g| digest(g) != digest(token)) {
             return StatusCode::UNAUTHORIZED.into_response();
         }
     }
