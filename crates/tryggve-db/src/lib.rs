@@ -20,6 +20,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tryggve_core::Viewer;
 
+pub mod accessibility;
 pub mod audit;
 pub mod auth;
 pub mod backup;

@@ -14,6 +14,7 @@ const SQLITE: &[(i64, &str)] = &[
     (6, include_str!("../migrations/sqlite/0006_audit_chain.sql")),
     (7, include_str!("../migrations/sqlite/0007_lagesbild_speed.sql")),
     (8, include_str!("../migrations/sqlite/0008_secrecy.sql")),
+    (9, include_str!("../migrations/sqlite/0009_accessibility.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -24,6 +25,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (6, include_str!("../migrations/postgres/0006_audit_chain.sql")),
     (7, include_str!("../migrations/postgres/0007_lagesbild_speed.sql")),
     (8, include_str!("../migrations/postgres/0008_secrecy.sql")),
+    (9, include_str!("../migrations/postgres/0009_accessibility.sql")),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

@@ -48,6 +48,8 @@ pub struct WebConfig {
     pub metrics_token: Option<String>,
     /// Login with the municipality's identity provider; `None` means off.
     pub oidc: Option<oidc::OidcConfig>,
+    /// The e-mail address the accessibility statement gives for problems; empty means only its form.
+    pub accessibility_contact: String,
 }
 
 impl Default for WebConfig {
@@ -60,6 +62,7 @@ impl Default for WebConfig {
             public_min_count: 5,
             metrics_token: None,
             oidc: None,
+            accessibility_contact: String::new(),
         }
     }
 }

@@ -63,6 +63,8 @@ pub struct Config {
     pub oidc_auto_create: bool,
     /// The text of the login page's button.
     pub oidc_button_label: String,
+    /// The e-mail address the accessibility statement gives for reporting problems; empty means only its form.
+    pub accessibility_contact: String,
 }
 
 /// A secret setting: read like a string, never shown by `Debug`.
@@ -105,6 +107,7 @@ impl Default for Config {
             oidc_role_claim: String::new(),
             oidc_auto_create: true,
             oidc_button_label: "Logga in med kommunens konto".into(),
+            accessibility_contact: String::new(),
         }
     }
 }
@@ -184,6 +187,9 @@ impl Config {
         }
         if let Some(v) = get("TRYGGVE_OIDC_REDIRECT_URL") {
             self.oidc_redirect_url = v;
+        }
+        if let Some(v) = get("TRYGGVE_ACCESSIBILITY_CONTACT") {
+            self.accessibility_contact = v;
         }
         Ok(())
     }

@@ -467,6 +467,7 @@ async fn serve(db: &Db, cfg: Config, demo: bool, addr: Option<String>) -> anyhow
         session_hours: cfg.session_hours,
         stalled_weeks: cfg.stalled_weeks,
         public_min_count: cfg.public_min_count,
+        accessibility_contact: cfg.accessibility_contact.clone(),
         metrics_token: Some(cfg.metrics_token.0.clone()).filter(|t| !t.is_empty()),
         oidc,
     };

@@ -21,6 +21,7 @@ use tryggve_core::register::{Area, Council, Organisation, Person, User};
 use tryggve_core::situation::Incident;
 use tryggve_core::workdoc::{Collaboration, Measure};
 
+mod accessibility;
 mod admin;
 mod followup;
 mod home;
@@ -97,6 +98,7 @@ impl Layout {
                 ("/lagrum", "Lagrum"),
                 ("/admin/klassning", "Klassning"),
                 ("/admin/logg", "Logg"),
+                ("/admin/tillganglighet", "Tillgänglighetsrapporter"),
             ]);
         }
         v
@@ -143,6 +145,13 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/login/oidc", get(login::oidc_start))
         .route("/login/oidc/callback", get(login::oidc_callback))
         .route("/logout", axum::routing::post(login::logout))
+        .route(
+            "/tillganglighet",
+            get(accessibility::statement)
+                .post(accessibility::submit)
+                .layer(axum::extract::DefaultBodyLimit::max(accessibility::BODY_LIMIT)),
+        )
+        .route("/admin/tillganglighet", get(accessibility::reports))
         .route("/admin/klassning", get(admin::classification_defaults).post(admin::save_classification_default))
         .route("/admin/logg", get(admin::audit))
         .route("/admin/logg.csv", get(admin::audit_csv))

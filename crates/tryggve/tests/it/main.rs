@@ -7,6 +7,7 @@ mod helpers;
 mod confidentiality;
 mod minutes;
 
+mod accessibility;
 mod api;
 mod auth;
 mod backup;
