@@ -5,10 +5,10 @@
 //! Every setting is documented in `tryggve.example.toml`.
 
 use anyhow::{Context, bail};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// `sqlite:PATH` or `postgres://…`; empty means `sqlite:<data_dir>/tryggve.db`.
@@ -71,6 +71,13 @@ pub struct Config {
 #[derive(Clone, Default, Deserialize)]
 #[serde(transparent)]
 pub struct Secret(pub String);
+
+/// Written out (only to list the settings) as an empty string, never the secret.
+impl Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str("")
+    }
+}
 
 impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -266,8 +273,13 @@ mod tests {
     }
 
     #[test]
-    fn the_example_configuration_parses() {
-        let c: Config = toml::from_str(include_str!("../../../tryggve.example.toml")).unwrap();
+    fn the_example_configuration_parses_and_documents_every_setting() {
+        let text = include_str!("../../../tryggve.example.toml");
+        let c: Config = toml::from_str(text).unwrap();
         assert_eq!(c.addr, Config::default().addr);
+        let example: toml::Table = toml::from_str(text).unwrap();
+        let settings = toml::Table::try_from(Config::default()).unwrap();
+        let missing: Vec<&String> = settings.keys().filter(|k| !example.contains_key(*k)).collect();
+        assert!(missing.is_empty(), "settings missing from tryggve.example.toml: {missing:?}");
     }
 }
