@@ -66,6 +66,16 @@ labelled_enum!(
 );
 
 impl AreaKind {
+    /// How large an area of this kind is: 0 for a place, up to 3 for a municipality.
+    pub fn size_rank(self) -> u8 {
+        match self {
+            AreaKind::Place => 0,
+            AreaKind::District => 1,
+            AreaKind::DistrictArea => 2,
+            AreaKind::Municipality => 3,
+        }
+    }
+
     /// The kind an area's parent must have.
     pub fn parent_kind(self) -> Option<AreaKind> {
         match self {

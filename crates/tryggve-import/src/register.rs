@@ -63,7 +63,7 @@ impl Register {
         let n = norm(s);
         let mut found: Vec<&Area> =
             self.areas.iter().filter(|a| norm(&a.name) == n || a.aliases.iter().any(|x| norm(x) == n)).collect();
-        found.sort_by_key(|a| rank(a.kind));
+        found.sort_by_key(|a| a.kind.size_rank());
         found.first().copied()
     }
 
@@ -93,7 +93,9 @@ impl Register {
                 }
                 let better = match best {
                     None => true,
-                    Some((b, len)) => rank(a.kind) < rank(b.kind) || (a.kind == b.kind && needle.len() > len),
+                    Some((b, len)) => {
+                        a.kind.size_rank() < b.kind.size_rank() || (a.kind == b.kind && needle.len() > len)
+                    }
                 };
                 if better {
                     best = Some((a, needle.len()));
@@ -101,15 +103,6 @@ impl Register {
             }
         }
         best.map(|(a, _)| a)
-    }
-}
-
-fn rank(k: AreaKind) -> u8 {
-    match k {
-        AreaKind::Place => 0,
-        AreaKind::District => 1,
-        AreaKind::DistrictArea => 2,
-        AreaKind::Municipality => 3,
     }
 }
 

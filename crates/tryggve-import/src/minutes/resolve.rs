@@ -458,8 +458,8 @@ impl Resolver<'_> {
     /// The most specific area named, unless two are named at that level.
     fn place_in(&self, text: &str) -> Result<Option<AreaId>, ()> {
         let found = self.areas_in(text);
-        let Some(best) = found.iter().map(|a| rank(a.kind)).min() else { return Ok(None) };
-        let ids: BTreeSet<AreaId> = found.iter().filter(|a| rank(a.kind) == best).map(|a| a.id).collect();
+        let Some(best) = found.iter().map(|a| a.kind.size_rank()).min() else { return Ok(None) };
+        let ids: BTreeSet<AreaId> = found.iter().filter(|a| a.kind.size_rank() == best).map(|a| a.id).collect();
         if ids.len() == 1 { Ok(ids.into_iter().next()) } else { Err(()) }
     }
 
@@ -750,15 +750,6 @@ impl Resolver<'_> {
 
 fn longest(group: &[String]) -> String {
     group.iter().max_by_key(|g| g.chars().count()).cloned().unwrap_or_default()
-}
-
-fn rank(k: AreaKind) -> u8 {
-    match k {
-        AreaKind::Place => 0,
-        AreaKind::District => 1,
-        AreaKind::DistrictArea => 2,
-        AreaKind::Municipality => 3,
-    }
 }
 
 /// The parts of a participant list: split at commas, semicolons, slashes and "och"/"samt".
