@@ -15,6 +15,7 @@ const SQLITE: &[(i64, &str)] = &[
     (7, include_str!("../migrations/sqlite/0007_lagesbild_speed.sql")),
     (8, include_str!("../migrations/sqlite/0008_secrecy.sql")),
     (9, include_str!("../migrations/sqlite/0009_accessibility.sql")),
+    (10, include_str!("../migrations/sqlite/0010_pending_imports.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -26,6 +27,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (7, include_str!("../migrations/postgres/0007_lagesbild_speed.sql")),
     (8, include_str!("../migrations/postgres/0008_secrecy.sql")),
     (9, include_str!("../migrations/postgres/0009_accessibility.sql")),
+    (10, include_str!("../migrations/postgres/0010_pending_imports.sql")),
 ];
 
 pub(crate) async fn run(db: &Db) -> Result<()> {

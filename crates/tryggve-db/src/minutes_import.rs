@@ -6,10 +6,17 @@
 //! read); here every record gets a fresh id from the table and references
 //! between the new records are renumbered with it. References to records
 //! already in the database are kept as they are.
+//!
+//! From the web app the proposal first waits in `pending_imports` while the
+//! reviewer decides; [`Db::import_pending_minutes`] then writes the accepted
+//! records and marks the pending import done in the same transaction, so a
+//! second post of the same decisions writes nothing.
 
 use crate::audit::diff;
-use crate::{Actor, Db, Result, Tx};
+use crate::{Actor, Db, Result, Tx, on_tx, with_pool};
+use chrono::NaiveDateTime;
 use std::collections::HashMap;
+use tryggve_core::UserId;
 use tryggve_core::export::ExportDocument;
 
 /// How many records of each kind an import of minutes created.
@@ -41,37 +48,144 @@ impl Db {
     /// Creates the records of a proposal (`create` holds only new records).
     pub async fn import_minutes(&self, actor: &Actor, create: &ExportDocument) -> Result<MinutesImported> {
         let mut tx = self.begin(actor.clone()).await?;
-        let mut ids = Renumber::default();
-        for c in &create.councils {
-            let id = tx.next_id("councils").await?;
-            ids.councils.insert(c.id.0, id);
-            let c = tryggve_core::register::Council { id: tryggve_core::CouncilId(id), ..c.clone() };
-            tx.insert_council(&c).await?;
-            tx.audit("create", "council", Some(id), diff(None, Some(&c))).await?;
-        }
-        for p in &create.people {
-            let id = tx.next_id("people").await?;
-            ids.people.insert(p.id.0, id);
-            let p = tryggve_core::register::Person { id: tryggve_core::PersonId(id), ..p.clone() };
-            tx.insert_person(&p).await?;
-            tx.audit("create", "person", Some(id), diff(None, Some(&p))).await?;
-        }
-        write_collaborations(&mut tx, create, &mut ids).await?;
-        write_priorities(&mut tx, create, &mut ids).await?;
-        write_measures(&mut tx, create, &mut ids).await?;
-        write_meetings(&mut tx, create, &ids).await?;
-        let counts = MinutesImported {
-            councils: create.councils.len(),
-            people: create.people.len(),
-            collaborations: create.collaborations.len(),
-            measures: create.measures.len(),
-            priorities: create.priorities.len(),
-            meetings: create.meetings.len(),
-        };
-        tx.audit("import", "minutes", None, serde_json::to_value(&counts)?).await?;
+        let counts = write_minutes(&mut tx, create).await?;
         tx.commit().await?;
         Ok(counts)
     }
+
+    /// Keeps an uploaded document's proposal (as JSON) for review; returns its id.
+    pub async fn create_pending_import(
+        &self,
+        actor: &Actor,
+        file_name: &str,
+        proposal: &serde_json::Value,
+    ) -> Result<i64> {
+        let mut tx = self.begin(actor.clone()).await?;
+        let id = tx.next_id("pending_imports").await?;
+        let (by, at, json) = (actor.user_id.map(|u| u.0), actor.at, serde_json::to_string(proposal)?);
+        on_tx!(tx, c => {
+            sqlx::query("INSERT INTO pending_imports (id, file_name, uploaded_by, uploaded_at, proposal) \
+                         VALUES ($1, $2, $3, $4, $5)")
+                .bind(id).bind(file_name).bind(by).bind(at).bind(&json)
+                .execute(&mut *c).await?;
+        });
+        // The document's text stays out of the audit log; the file name says what was uploaded.
+        tx.audit("create", "pending_import", Some(id), serde_json::json!({ "file_name": file_name })).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// A pending (or finished) import, with its proposal.
+    pub async fn pending_import(&self, id: i64) -> Result<PendingImport> {
+        let row: PendingRow = with_pool!(self, p => sqlx::query_as(
+            "SELECT id, file_name, uploaded_by, uploaded_at, proposal, done_at, done_by, result \
+             FROM pending_imports WHERE id = $1")
+            .bind(id).fetch_one(p).await?);
+        row.try_into()
+    }
+
+    /// The imports `user` uploaded and has not yet decided on, newest first (without their proposals).
+    pub async fn open_pending_imports(&self, user: UserId) -> Result<Vec<(i64, String, NaiveDateTime)>> {
+        Ok(with_pool!(self, p => sqlx::query_as(
+            "SELECT id, file_name, uploaded_at FROM pending_imports \
+             WHERE uploaded_by = $1 AND done_at IS NULL ORDER BY id DESC LIMIT 50")
+            .bind(user.0).fetch_all(p).await?))
+    }
+
+    /// Writes the records the reviewer accepted and marks the pending import
+    /// done with `result` (what was written and left out), in one
+    /// transaction. `None` when it was already done: then nothing is written.
+    pub async fn import_pending_minutes(
+        &self,
+        actor: &Actor,
+        id: i64,
+        create: &ExportDocument,
+        result: &serde_json::Value,
+    ) -> Result<Option<MinutesImported>> {
+        let mut tx = self.begin(actor.clone()).await?;
+        // Claiming the row first makes a second, concurrent post wait here and then find it done.
+        let (at, by, json) = (actor.at, actor.user_id.map(|u| u.0), serde_json::to_string(result)?);
+        let claimed = on_tx!(tx, c => sqlx::query(
+            "UPDATE pending_imports SET done_at = $1, done_by = $2, result = $3 WHERE id = $4 AND done_at IS NULL")
+            .bind(at).bind(by).bind(&json).bind(id)
+            .execute(&mut *c).await?.rows_affected());
+        if claimed == 0 {
+            return Ok(None);
+        }
+        let counts = write_minutes(&mut tx, create).await?;
+        tx.audit("update", "pending_import", Some(id), serde_json::to_value(&counts)?).await?;
+        tx.commit().await?;
+        Ok(Some(counts))
+    }
+}
+
+/// A document uploaded for review (`/import/protokoll`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PendingImport {
+    pub id: i64,
+    pub file_name: String,
+    pub uploaded_by: Option<UserId>,
+    pub uploaded_at: NaiveDateTime,
+    /// The proposal as the importer made it (JSON).
+    pub proposal: serde_json::Value,
+    /// When the decisions were posted; `None` while it waits for review.
+    pub done_at: Option<NaiveDateTime>,
+    pub done_by: Option<UserId>,
+    /// What was written and left out (JSON), once done.
+    pub result: Option<serde_json::Value>,
+}
+
+type PendingRow = (i64, String, Option<i64>, NaiveDateTime, String, Option<NaiveDateTime>, Option<i64>, Option<String>);
+
+impl TryFrom<PendingRow> for PendingImport {
+    type Error = crate::DbError;
+
+    fn try_from(r: PendingRow) -> Result<PendingImport> {
+        let (id, file_name, uploaded_by, uploaded_at, proposal, done_at, done_by, result) = r;
+        Ok(PendingImport {
+            id,
+            file_name,
+            uploaded_by: uploaded_by.map(UserId),
+            uploaded_at,
+            proposal: serde_json::from_str(&proposal)?,
+            done_at,
+            done_by: done_by.map(UserId),
+            result: result.as_deref().map(serde_json::from_str).transpose()?,
+        })
+    }
+}
+
+/// Creates the records of `create` in the transaction, renumbering their ids.
+async fn write_minutes(tx: &mut Tx, create: &ExportDocument) -> Result<MinutesImported> {
+    let mut ids = Renumber::default();
+    for c in &create.councils {
+        let id = tx.next_id("councils").await?;
+        ids.councils.insert(c.id.0, id);
+        let c = tryggve_core::register::Council { id: tryggve_core::CouncilId(id), ..c.clone() };
+        tx.insert_council(&c).await?;
+        tx.audit("create", "council", Some(id), diff(None, Some(&c))).await?;
+    }
+    for p in &create.people {
+        let id = tx.next_id("people").await?;
+        ids.people.insert(p.id.0, id);
+        let p = tryggve_core::register::Person { id: tryggve_core::PersonId(id), ..p.clone() };
+        tx.insert_person(&p).await?;
+        tx.audit("create", "person", Some(id), diff(None, Some(&p))).await?;
+    }
+    write_collaborations(tx, create, &mut ids).await?;
+    write_priorities(tx, create, &mut ids).await?;
+    write_measures(tx, create, &mut ids).await?;
+    write_meetings(tx, create, &ids).await?;
+    let counts = MinutesImported {
+        councils: create.councils.len(),
+        people: create.people.len(),
+        collaborations: create.collaborations.len(),
+        measures: create.measures.len(),
+        priorities: create.priorities.len(),
+        meetings: create.meetings.len(),
+    };
+    tx.audit("import", "minutes", None, serde_json::to_value(&counts)?).await?;
+    Ok(counts)
 }
 
 async fn write_collaborations(tx: &mut Tx, doc: &ExportDocument, ids: &mut Renumber) -> Result<()> {

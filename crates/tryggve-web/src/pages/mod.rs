@@ -25,6 +25,7 @@ mod accessibility;
 mod admin;
 mod followup;
 mod home;
+mod import;
 mod lagesbild;
 mod login;
 mod meetings;
@@ -50,6 +51,8 @@ pub struct UserInfo {
     pub username: String,
     pub role: &'static str,
     pub is_admin: bool,
+    /// May edit working documents (and so import earlier minutes).
+    pub can_edit: bool,
 }
 
 impl Layout {
@@ -65,6 +68,7 @@ impl Layout {
                 username: u.user.username.clone(),
                 role: u.user.role.label(),
                 is_admin: u.may(Action::ManageUsers),
+                can_edit: u.may(Action::EditWorkingDocuments),
             }),
             csrf: user.and_then(|u| u.csrf.clone()).unwrap_or_default(),
             demo: state.config.demo,
@@ -91,6 +95,9 @@ impl Layout {
             (Person::PATH, "Personer"),
             (Area::PATH, "Områden"),
         ];
+        if self.user.as_ref().is_some_and(|u| u.can_edit) {
+            v.push(("/import/protokoll", "Importera protokoll"));
+        }
         if self.user.as_ref().is_some_and(|u| u.is_admin) {
             v.extend([
                 (User::PATH, "Användare"),
@@ -118,7 +125,12 @@ pub fn error_page(e: AppError, user: Option<&CurrentUser>) -> Response {
     let status = e.status();
     let layout = Layout {
         title: "Fel".into(),
-        user: user.map(|u| UserInfo { username: u.user.username.clone(), role: u.user.role.label(), is_admin: false }),
+        user: user.map(|u| UserInfo {
+            username: u.user.username.clone(),
+            role: u.user.role.label(),
+            is_admin: false,
+            can_edit: false,
+        }),
         csrf: user.and_then(|u| u.csrf.clone()).unwrap_or_default(),
         demo: false,
         section: "",
@@ -156,6 +168,13 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/admin/logg", get(admin::audit))
         .route("/admin/logg.csv", get(admin::audit_csv))
         .route("/logg/mina", get(admin::my_reads))
+        .route(
+            "/import/protokoll",
+            get(import::upload_form)
+                .post(import::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(import::BODY_LIMIT)),
+        )
+        .route("/import/protokoll/{id}", get(import::review).post(import::decide))
         .route("/uppfoljning", get(followup::overview))
         .route("/sedan", get(followup::since))
         .route("/platser/{id}", get(followup::dossier))

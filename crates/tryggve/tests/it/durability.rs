@@ -90,7 +90,7 @@ async fn kill_while_writing(backend: Backend) {
         tryggve_core::Viewer { user_id: None, organisation_id: None, role: Some(tryggve_core::access::Role::Admin) };
     let stored: std::collections::HashSet<i64> =
         db.export(&admin).await.unwrap().incidents.iter().map(|i| i.id.0).collect();
-    let acked = acked.lock().unwrap();
+    let acked = acked.lock().unwrap().clone();
     let lost: Vec<_> = acked.iter().filter(|id| !stored.contains(id)).collect();
     assert!(lost.is_empty(), "{} of {} acknowledged writes were lost: {lost:?}", lost.len(), acked.len());
     assert_eq!(db.verify_audit().await.unwrap().first_broken, None, "the audit chain survives the kills");

@@ -17,6 +17,7 @@ mod demo;
 mod documents;
 mod durability;
 mod import_minutes;
+mod import_review;
 mod oidc;
 mod operations;
 mod pages;
