@@ -71,8 +71,11 @@ pub fn parse(
     }
     let bench = header.iter().map(String::as_str).eq(BENCH_HEADER.iter().copied());
     if !bench {
-        for h in &header {
-            if !RICH_COLUMNS.contains(&h.as_str()) {
+        for (k, h) in header.iter().enumerate() {
+            if h.is_empty() {
+                // A column without a name (often a trailing comma) is named by its place.
+                problems.add(1, &format!("(kolumn {})", k + 1), "kolumnen saknar rubrik");
+            } else if !RICH_COLUMNS.contains(&h.as_str()) {
                 problems.add(1, h, format!("okänd kolumn (kända: {})", RICH_COLUMNS.join(", ")));
             }
         }
@@ -400,6 +403,16 @@ mod tests {
         assert_eq!(v[0].description, "Bråk, flera inblandade");
         assert_eq!(v[0].reliability, Reliability::Observed);
         assert_eq!(v[0].external_id, None);
+    }
+
+    /// Found by fuzzing (`incidents_csv`): a header with an empty column name
+    /// gave a problem whose field was empty ("rad 1, fält : okänd kolumn").
+    #[test]
+    fn fuzz_an_unnamed_header_column_is_named_by_its_place() {
+        let e = run("occurred_at,category,\n2024-06-01,klotter,x\n").unwrap_err();
+        assert_eq!(e.problems.len(), 1);
+        assert_eq!((e.problems[0].line, e.problems[0].field.as_str()), (1, "(kolumn 3)"));
+        assert!(e.problems.iter().all(|p| !p.field.is_empty()));
     }
 
     #[test]

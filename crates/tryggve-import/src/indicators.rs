@@ -48,19 +48,50 @@ pub fn parse_csv(file: &str, bytes: &[u8], reg: &Register, meta: &SeriesMeta) ->
 
 /// Reads the first sheet of an XLSX file in the generic format.
 pub fn parse_xlsx(file: &str, bytes: &[u8], reg: &Register, meta: &SeriesMeta) -> Result<IndicatorSeries, ImportError> {
-    use calamine::{Reader, Xlsx};
     let mut p = Problems::default();
-    let mut book: Xlsx<_> = match Xlsx::new(std::io::Cursor::new(bytes)) {
-        Ok(b) => b,
-        Err(e) => {
-            p.add(0, "(fil)", format!("inte en läsbar XLSX-fil: {e}"));
+    // The XLSX reader is a dependency: a panic in it (an arithmetic overflow
+    // on a malformed cell reference, in builds that check overflow) refuses
+    // the file instead of ending the process.
+    let sheet = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| xlsx_rows(bytes)))
+        .unwrap_or_else(|_| Err("inte en läsbar XLSX-fil".to_owned()));
+    let (header, rows) = match sheet {
+        Ok(sheet) => sheet,
+        Err(m) => {
+            p.add(0, "(fil)", m);
             return p.into_result(file, empty(meta));
         }
     };
-    let Some(Ok(range)) = book.worksheet_range_at(0) else {
-        p.add(0, "(fil)", "arbetsboken har inget blad");
-        return p.into_result(file, empty(meta));
-    };
+    from_rows(file, &header, rows, reg, meta)
+}
+
+/// At most this many cells (rows × columns between the outermost cells) in
+/// a sheet: the reader allocates the whole rectangle, so two cells far apart
+/// in a tiny file would otherwise ask for gigabytes.
+const MAX_SHEET_CELLS: u64 = 1_000_000;
+
+/// The header and the non-empty rows (with their row numbers) of the first sheet.
+fn xlsx_rows(bytes: &[u8]) -> Result<(Vec<String>, Vec<(usize, Vec<String>)>), String> {
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> =
+        Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| format!("inte en läsbar XLSX-fil: {e}"))?;
+    let Some(name) = book.sheet_names().first().cloned() else { return Err("arbetsboken har inget blad".into()) };
+    // Measure the sheet cell by cell before it is read as one rectangle.
+    if let Ok(mut cells) = book.worksheet_cells_reader(&name) {
+        let (mut r0, mut r1, mut c0, mut c1) = (u32::MAX, 0, u32::MAX, 0);
+        while let Ok(Some(cell)) = cells.next_cell() {
+            let (r, c) = cell.get_position();
+            (r0, r1, c0, c1) = (r0.min(r), r1.max(r), c0.min(c), c1.max(c));
+        }
+        if r0 <= r1 {
+            let (rows, cols) = (u64::from(r1 - r0) + 1, u64::from(c1 - c0) + 1);
+            if rows * cols > MAX_SHEET_CELLS {
+                return Err(format!(
+                    "bladet spänner över {rows} rader och {cols} kolumner; högst {MAX_SHEET_CELLS} celler läses"
+                ));
+            }
+        }
+    }
+    let Some(Ok(range)) = book.worksheet_range_at(0) else { return Err("arbetsboken har inget blad".into()) };
     let mut it = range.rows();
     let header: Vec<String> =
         it.next().map(|r| r.iter().map(|c| c.to_string().trim().to_owned()).collect()).unwrap_or_default();
@@ -78,7 +109,7 @@ pub fn parse_xlsx(file: &str, bytes: &[u8], reg: &Register, meta: &SeriesMeta) -
         })
         .filter(|(_, cells): &(usize, Vec<String>)| cells.iter().any(|c| !c.trim().is_empty()))
         .collect();
-    from_rows(file, &header, rows, reg, meta)
+    Ok((header, rows))
 }
 
 fn empty(meta: &SeriesMeta) -> IndicatorSeries {
@@ -270,5 +301,77 @@ mod tests {
         let got: Vec<(usize, &str)> = bad.problems.iter().map(|p| (p.line, p.field.as_str())).collect();
         assert_eq!(got, [(2, "period_end"), (3, "value"), (3, "area")]);
         assert!(parse_csv("s.csv", b"a,b\n1,2\n", &Register::default(), &meta).is_err());
+    }
+
+    /// A one-sheet workbook around the given `<sheetData>` content.
+    fn workbook(sheet_data: &str) -> Vec<u8> {
+        use std::io::Write;
+        let files = [
+            (
+                "[Content_Types].xml",
+                r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_owned(),
+            ),
+            (
+                "_rels/.rels",
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_owned(),
+            ),
+            (
+                "xl/workbook.xml",
+                r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Blad1" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_owned(),
+            ),
+            (
+                "xl/_rels/workbook.xml.rels",
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_owned(),
+            ),
+            (
+                "xl/worksheets/sheet1.xml",
+                format!(r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{sheet_data}</sheetData></worksheet>"#),
+            ),
+        ];
+        let mut buf = std::io::Cursor::new(Vec::new());
+        let mut z = zip::ZipWriter::new(&mut buf);
+        for (name, text) in files {
+            z.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+            z.write_all(text.as_bytes()).unwrap();
+        }
+        z.finish().unwrap();
+        buf.into_inner()
+    }
+
+    fn cell(r: &str, text: &str) -> String {
+        format!(r#"<c r="{r}" t="inlineStr"><is><t>{text}</t></is></c>"#)
+    }
+
+    const HEADER: &str = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>area</t></is></c><c r="B1" t="inlineStr"><is><t>period_start</t></is></c><c r="C1" t="inlineStr"><is><t>period_end</t></is></c><c r="D1" t="inlineStr"><is><t>value</t></is></c></row>"#;
+
+    #[test]
+    fn the_test_workbook_reads() {
+        let meta = SeriesMeta { name: "S".into(), ..Default::default() };
+        let row = [cell("A2", "Älvsjö"), cell("B2", "2021-01-01"), cell("C2", "2021-06-30"), cell("D2", "3")].concat();
+        let s =
+            parse_xlsx("s.xlsx", &workbook(&format!("{HEADER}<row r=\"2\">{row}</row>")), &Register::default(), &meta)
+                .unwrap();
+        assert_eq!(s.observations.len(), 1);
+    }
+
+    /// Found by fuzzing (`indicators`): a cell reference with a long run of
+    /// letters overflowed the XLSX reader's column arithmetic, a panic in
+    /// builds that check overflow.
+    #[test]
+    fn fuzz_a_cell_reference_with_a_long_column_is_refused() {
+        let long = format!("{}B1", "h".repeat(100));
+        let sheet = format!("{HEADER}<row r=\"2\">{}</row>", cell(&long, "x"));
+        let e = parse_xlsx("s.xlsx", &workbook(&sheet), &Register::default(), &SeriesMeta::default()).unwrap_err();
+        assert_eq!((e.problems[0].line, e.problems[0].field.as_str()), (0, "(fil)"));
+    }
+
+    /// Found while fixing the above: two cells far apart make the reader
+    /// allocate the whole rectangle between them (here 16 384 × 1 000 000).
+    #[test]
+    fn fuzz_a_sheet_spanning_millions_of_cells_is_refused_before_it_is_read() {
+        let sheet = format!("{HEADER}<row r=\"1000000\">{}</row>", cell("XFD1000000", "x"));
+        let e = parse_xlsx("s.xlsx", &workbook(&sheet), &Register::default(), &SeriesMeta::default()).unwrap_err();
+        assert_eq!((e.problems[0].line, e.problems[0].field.as_str()), (0, "(fil)"));
+        assert!(e.problems[0].message.contains("1000000 rader och 16384 kolumner"), "{e}");
     }
 }

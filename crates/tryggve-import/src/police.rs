@@ -111,6 +111,11 @@ pub fn parse_datetime(s: &str) -> Option<(NaiveDateTime, i32)> {
         _ => return None,
     };
     let (h, m) = off[1..].split_once(':')?;
+    // Unsigned digits only: `parse` would also take "+-202" (and overflow on a long one).
+    let two_digits = |s: &str| (1..=2).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    if !two_digits(h) || !two_digits(m) {
+        return None;
+    }
     let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
     if h > 14 || m > 59 {
         return None;
@@ -242,6 +247,25 @@ mod tests {
         assert_eq!(parse_datetime("2026-01-02 23:05:00 +01:00").unwrap().1, 60);
         assert!(parse_datetime("2026-08-22T09:48:12+02:00").is_none());
         assert!(parse_datetime("2026-02-30 9:48:12 +02:00").is_none());
+    }
+
+    /// Found by fuzzing (`police_json`): a sign inside the offset ("+-202:00")
+    /// was accepted as an offset of -202 hours, and a long one overflowed.
+    #[test]
+    fn fuzz_a_signed_or_long_offset_is_refused() {
+        for s in [
+            "2026-08-18 11:23:22 +-202:00",
+            "2026-08-18 11:23:22 +-99999999:00",
+            "2026-08-18 11:23:22 +02:-30",
+            "2026-08-18 11:23:22 +02:+3",
+            "2026-08-18 11:23:22 +002:00",
+        ] {
+            assert_eq!(parse_datetime(s), None, "{s}");
+        }
+        let feed = br#"[{"id": 1, "datetime": "2026-08-18 11:23:22 +-202:00", "name": "x", "location": {"name": "Stockholm"}}]"#;
+        let e = parse("f.json", feed, &Register::default(), NaiveDateTime::default()).unwrap_err();
+        assert_eq!((e.problems[0].line, e.problems[0].field.as_str()), (1, "$[0].datetime"));
+        assert_eq!(parse_datetime("2026-08-18 9:23:22 -01:30").unwrap().1, -90);
     }
 
     #[test]
