@@ -8,6 +8,8 @@
 //! | follow_up | notes on a closed measure with no activity since the cutoff: text and author removed, the date and status change kept |
 //! | person | someone in the register who is not staff, with no change since the cutoff: name, title and contact details removed |
 //! | session | expired logins: purged |
+//! | accessibility_report | reports from the public older than the cutoff (they may hold a name and contact details): purged |
+//! | pending_import | uploaded minutes not accepted, or accepted, before the cutoff (the document's text waits there): purged |
 //!
 //! Collaborations, measures, priorities, meetings, approved minutes, frozen
 //! lägesbilder and the audit log are the council's public record and are kept.
@@ -50,6 +52,10 @@ pub struct RetentionPolicy {
     pub follow_ups: Option<NaiveDateTime>,
     /// People who are not staff, unchanged since this, are anonymised.
     pub people: Option<NaiveDateTime>,
+    /// Accessibility reports that came in before this are purged.
+    pub accessibility_reports: Option<NaiveDateTime>,
+    /// Pending minutes imports uploaded before this are purged.
+    pub pending_imports: Option<NaiveDateTime>,
 }
 
 /// One retention rule as run.
@@ -158,17 +164,39 @@ impl Db {
             });
         }
 
-        let n: i64 = on_tx!(tx, c => sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE expires_at < $1")
-            .bind(now).fetch_one(&mut *c).await?);
-        if !dry_run && n > 0 {
-            on_tx!(tx, c => { sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now).execute(&mut *c).await?; });
+        // Rows purged whole, by a time column: (record type, table, column, cutoff, rule).
+        let purges = [
+            (
+                "accessibility_report",
+                "accessibility_reports",
+                "created_at",
+                policy.accessibility_reports,
+                "rapporter om tillgänglighet som kom in före",
+            ),
+            (
+                "pending_import",
+                "pending_imports",
+                "uploaded_at",
+                policy.pending_imports,
+                "protokollimporter laddade upp före",
+            ),
+            ("session", "sessions", "expires_at", Some(now), "utgångna inloggningar"),
+        ];
+        for (record_type, table, column, cutoff, rule) in purges {
+            let Some(cutoff) = cutoff else { continue };
+            let count = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table} WHERE {column} < $1"));
+            let n: i64 = on_tx!(tx, c => sqlx::query_scalar(count).bind(cutoff).fetch_one(&mut *c).await?);
+            if !dry_run && n > 0 {
+                let delete = sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE {column} < $1"));
+                on_tx!(tx, c => { sqlx::query(delete).bind(cutoff).execute(&mut *c).await?; });
+            }
+            out.push(RetentionResult {
+                record_type,
+                rule: if record_type == "session" { rule.to_owned() } else { format!("{rule} {}", day(cutoff)) },
+                action: RetentionAction::Purge.as_str(),
+                count: n as u64,
+            });
         }
-        out.push(RetentionResult {
-            record_type: "session",
-            rule: "utgångna inloggningar".into(),
-            action: RetentionAction::Purge.as_str(),
-            count: n as u64,
-        });
         if dry_run {
             return Ok(out);
         }

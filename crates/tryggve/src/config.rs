@@ -37,6 +37,10 @@ pub struct Config {
     pub retention_follow_up_months: i64,
     /// People in the register who are not staff are anonymised this many months after their last change (0 keeps them).
     pub retention_person_months: i64,
+    /// Accessibility reports are removed this many months after they came in (0 keeps them).
+    pub retention_accessibility_report_months: i64,
+    /// Minutes uploaded for review are removed this many days after the upload, accepted or not (0 keeps them).
+    pub retention_pending_import_days: i64,
     /// The police's events feed to fetch on a schedule; empty means off.
     pub police_feed_url: String,
     /// Minutes between fetches (never more often than once a minute).
@@ -101,6 +105,8 @@ impl Default for Config {
             retention_incident_action: "purge".into(),
             retention_follow_up_months: 0,
             retention_person_months: 24,
+            retention_accessibility_report_months: 24,
+            retention_pending_import_days: 30,
             police_feed_url: String::new(),
             police_feed_interval_minutes: 10,
             police_feed_contact: String::new(),
@@ -134,6 +140,12 @@ impl Config {
             incidents: cutoff(self.retention_incident_months).map(|c| (c, action)),
             follow_ups: cutoff(self.retention_follow_up_months),
             people: cutoff(self.retention_person_months),
+            accessibility_reports: cutoff(self.retention_accessibility_report_months),
+            pending_imports: (self.retention_pending_import_days > 0).then(|| {
+                (today - chrono::Duration::days(self.retention_pending_import_days))
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap_or_default()
+            }),
         })
     }
 

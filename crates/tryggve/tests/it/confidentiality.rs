@@ -408,6 +408,15 @@ both!(retention_anonymises_incidents_quiet_follow_ups_and_people_who_are_not_sta
     // Everything above is "old" for a policy whose cutoff is tomorrow.
     let now = chrono::Utc::now().naive_utc();
     let tomorrow = now + chrono::Duration::days(1);
+    let actor = tryggve_db::Actor::system(now);
+    let report = tryggve_db::accessibility::NewAccessibilityReport {
+        page: "/lagesbild".into(),
+        description: "Kartan går inte att använda med skärmläsare.".into(),
+        name: "Kerstin Ödmark".into(),
+        contact: "08-123 456 78".into(),
+    };
+    app.db.create_accessibility_report(&actor, &report, now, 100).await.unwrap().unwrap();
+    app.db.create_pending_import(&actor, "protokoll.txt", &json!({"create": {}})).await.unwrap();
     let policy = RetentionPolicy {
         incidents: Some((
             chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap(),
@@ -415,13 +424,24 @@ both!(retention_anonymises_incidents_quiet_follow_ups_and_people_who_are_not_sta
         )),
         follow_ups: Some(tomorrow),
         people: Some(tomorrow),
+        accessibility_reports: Some(tomorrow),
+        pending_imports: Some(tomorrow),
     };
-    let actor = tryggve_db::Actor::system(now);
     let counts = |r: &[tryggve_db::retention::RetentionResult]| -> Vec<(&str, u64)> {
         r.iter().map(|x| (x.record_type, x.count)).collect()
     };
     let dry = app.db.run_retention(&actor, &policy, true).await.unwrap();
-    assert_eq!(counts(&dry), [("incident", 1), ("follow_up", 1), ("person", 1), ("session", 0)]);
+    assert_eq!(
+        counts(&dry),
+        [
+            ("incident", 1),
+            ("follow_up", 1),
+            ("person", 1),
+            ("accessibility_report", 1),
+            ("pending_import", 1),
+            ("session", 0)
+        ]
+    );
     assert_eq!(
         admin.api_get(&format!("/people/{resident}")).await.json()["name"],
         "Kerstin Ödmark",
@@ -453,7 +473,8 @@ both!(retention_anonymises_incidents_quiet_follow_ups_and_people_who_are_not_sta
 
     // A second run finds nothing new, and the audit chain still holds.
     let again = app.db.run_retention(&actor, &policy, true).await.unwrap();
-    assert_eq!(counts(&again), [("incident", 0), ("follow_up", 0), ("person", 0), ("session", 0)]);
+    assert!(counts(&again).iter().all(|(_, n)| *n == 0), "{:?}", counts(&again));
+    assert!(app.db.accessibility_reports(10).await.unwrap().is_empty(), "the report and its contact details are gone");
     assert!(app.db.retention_log().await.unwrap().iter().any(|r| r.1 == "person" && r.3 == "anonymised" && r.4 == 1));
     assert_eq!(app.db.verify_audit().await.unwrap().first_broken, None);
 });
