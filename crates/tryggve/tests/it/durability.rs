@@ -1,6 +1,7 @@
 //! Nothing acknowledged is lost: the real server is killed with SIGKILL
 //! while it acknowledges writes, again and again; after each restart every
 //! write it answered 201 to is there, and the database passes its check.
+//! A SIGTERM, on the other hand, lets the requests in flight finish.
 
 use crate::helpers::*;
 use std::io::BufRead;
@@ -105,4 +106,49 @@ async fn acknowledged_writes_survive_sigkill_on_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn acknowledged_writes_survive_sigkill_on_postgresql() {
     kill_while_writing(Backend::Postgres).await;
+}
+
+/// SIGTERM (a deploy, a reboot) lets the requests in flight finish before the server exits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigterm_finishes_the_requests_in_flight() {
+    let test_db = TestDb::new(Backend::Sqlite).await.unwrap();
+    let db = tryggve_db::Db::connect(&test_db.url).await.unwrap();
+    let actor = tryggve_db::Actor::system(chrono::Utc::now().naive_utc());
+    db.import(&actor, &demo_document()).await.unwrap();
+    let clas = db.user_for_login("clas").await.unwrap();
+    let token = tryggve_web::auth::random_token();
+    db.create_token(&actor, clas.id, &tryggve_web::auth::sha256_hex(&token), "shutdown").await.unwrap();
+    db.close().await;
+
+    let (mut server, base) = start(&test_db.url);
+    tryggve_web::police_feed::install_tls_provider();
+    let http = reqwest::Client::new();
+    // Reports rendered as PDF take a while: start several, then ask the server to stop.
+    let requests: Vec<_> = (0..8)
+        .map(|_| {
+            let (http, base, token) = (http.clone(), base.clone(), token.clone());
+            tokio::spawn(async move {
+                let res = http
+                    .get(format!("{base}/lagesbild/rapport/pdf?area=2&from=2026-06-01&to=2026-08-23"))
+                    .bearer_auth(&token)
+                    .send()
+                    .await?;
+                let status = res.status();
+                let body = res.bytes().await?;
+                Ok::<_, reqwest::Error>((status, body))
+            })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let term = std::process::Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
+    assert!(term.success());
+    for r in requests {
+        let (status, body) = r.await.unwrap().expect("a request in flight was cut off");
+        assert_eq!(status, 200);
+        assert!(body.starts_with(b"%PDF"), "a whole PDF");
+    }
+    let exit = tokio::task::spawn_blocking(move || server.wait()).await.unwrap().unwrap();
+    assert!(exit.success(), "the server exits cleanly: {exit:?}");
+    // And it no longer answers.
+    assert!(http.get(format!("{base}/health/live")).send().await.is_err());
 }
