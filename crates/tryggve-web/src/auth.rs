@@ -233,7 +233,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
             .map_err(|_| crate::pages::error_page(AppError::BadRequest("body too large".into()), Some(&user)))?;
         let token: CsrfField = serde_html_form::from_bytes(&bytes).unwrap_or_default();
         if user.csrf.is_none() || token.csrf_token.as_deref() != user.csrf.as_deref() {
-            tracing::warn!(user = %user.user.username, "form post with a missing or wrong CSRF token");
+            tracing::warn!(user_id = %user.user.id, "form post with a missing or wrong CSRF token");
             return Err(crate::pages::error_page(AppError::Forbidden, Some(&user)));
         }
         let value = serde_html_form::from_bytes(&bytes)

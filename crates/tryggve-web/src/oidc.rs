@@ -662,7 +662,7 @@ pub async fn sign_in(db: &Db, cfg: &OidcConfig, id: &Identity) -> Result<User, O
             // The user is both the subject and the cause of the change.
             let actor = Actor { user_id: None, username: id.username.clone(), at: now };
             let uid = db.create_user(&actor, &new).await.map_err(dberr)?;
-            tracing::info!(user = %id.username, "user created at first OIDC login");
+            tracing::info!(user_id = %uid, "user created at first OIDC login");
             return db.user(uid).await.map_err(dberr);
         }
         Err(DbError::NotFound) => return Err(OidcError::UnknownUser),
@@ -686,7 +686,7 @@ pub async fn sign_in(db: &Db, cfg: &OidcConfig, id: &Identity) -> Result<User, O
     }
     let actor = Actor { user_id: Some(user.id), username: user.username.clone(), at: now };
     db.update_user(&actor, &updated).await.map_err(dberr)?;
-    tracing::info!(user = %user.username, "organisation or role updated from OIDC claims");
+    tracing::info!(user_id = %user.id, "organisation or role updated from OIDC claims");
     db.user(user.id).await.map_err(dberr)
 }
 

@@ -359,7 +359,7 @@ async fn take_upload(
         return Ok(Err((StatusCode::PAYLOAD_TOO_LARGE, format!("Filen är för stor: högst {mb} MB."))));
     }
     if user.csrf.is_none() || token.as_deref() != user.csrf.as_deref() {
-        tracing::warn!(user = %user.user.username, "upload with a missing or wrong CSRF token");
+        tracing::warn!(user_id = %user.user.id, "upload with a missing or wrong CSRF token");
         return Err(AppError::Forbidden);
     }
     if bytes.is_empty() {

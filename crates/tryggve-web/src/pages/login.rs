@@ -175,7 +175,7 @@ pub async fn oidc_callback(
     .await;
     let mut res = match result {
         Ok((user, next)) => {
-            tracing::info!(user = %user.username, "OIDC login");
+            tracing::info!(user_id = %user.id, "OIDC login");
             start_session(&s, &user, "oidc", &next).await
         }
         Err(e) => {

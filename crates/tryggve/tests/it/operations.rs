@@ -46,3 +46,63 @@ both!(metrics_can_require_a_token, |b| async move {
     scraper.bearer = Some("s3cret-scrape".into());
     assert_eq!(scraper.get("/metrics").await.status, 200);
 });
+
+/// The server's JSON log lines parse, and carry no user name, search term,
+/// password or record text, whatever the requests held.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_logs_are_structured_and_hold_no_personal_data() {
+    let test_db = TestDb::new(Backend::Sqlite).await.unwrap();
+    let db = tryggve_db::Db::connect(&test_db.url).await.unwrap();
+    let actor = tryggve_db::Actor::system(chrono::Utc::now().naive_utc());
+    let mut doc = demo_document();
+    let hash = tryggve_web::auth::hash_password(DEMO_PASSWORD).unwrap();
+    doc.users.iter_mut().for_each(|u| u.password_hash = Some(hash.clone()));
+    db.import(&actor, &doc).await.unwrap();
+    db.close().await;
+    let log = test_db.dir.as_ref().unwrap().join("server.log");
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_tryggve"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env("TRYGGVE_DATABASE_URL", &test_db.url)
+        .env("TRYGGVE_LOG_FORMAT", "json")
+        .env("TRYGGVE_LOG", "info")
+        .env("TRYGGVE_SECURE_COOKIES", "false")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let stdout = server.stdout.take().unwrap();
+    let base = std::io::BufRead::lines(std::io::BufReader::new(stdout))
+        .map_while(Result::ok)
+        .find_map(|l| l.strip_prefix("Tryggve is running at ").map(|b| b.trim_end_matches('/').to_owned()))
+        .unwrap();
+
+    tryggve_web::police_feed::install_tls_provider();
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    // A failed login, a search for a person's name, a missing page.
+    let page = http.get(format!("{base}/login")).send().await.unwrap();
+    let cookies: Vec<String> = page
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next().map(str::to_owned))
+        .collect();
+    let token = csrf_in(&page.text().await.unwrap()).unwrap();
+    let form = [("username", "clas"), ("password", "fel-Lösenord-77"), ("csrf_token", token.as_str())];
+    let res = http.post(format!("{base}/login")).header("cookie", cookies.join("; ")).form(&form).send().await.unwrap();
+    assert_eq!(res.status(), 401, "a wrong password is refused");
+    http.get(format!("{base}/sok?q=Kerstin+%C3%96dmark")).send().await.unwrap();
+    http.get(format!("{base}/samverkan/1")).send().await.unwrap();
+    http.get(format!("{base}/personnummer-19121212-1212")).send().await.unwrap();
+    let term = std::process::Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
+    assert!(term.success());
+    server.wait().unwrap();
+
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<serde_json::Value> =
+        text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}"))).collect();
+    assert!(lines.iter().any(|l| l["fields"]["route"] == "/samverkan/{id}"), "requests are logged:\n{text}");
+    assert!(lines.iter().any(|l| l["fields"]["message"] == "failed login"), "{text}");
+    for secret in ["clas", "fel-Lösenord-77", "Kerstin", "%C3%96dmark", "19121212", "Platssamverkan Liljeholmen"] {
+        assert!(!text.contains(secret), "{secret} is in the log:\n{text}");
+    }
+}
