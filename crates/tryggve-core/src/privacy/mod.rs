@@ -6,9 +6,12 @@
 //! registration numbers and the names of people in the register that the
 //! caller passes. [`mask`] replaces what was found, [`mask_public`] masks
 //! text for a public output (what `scan` finds and what merely looks like
-//! it), [`message`] tells the writer what kinds were found. The module is pure and works over
-//! characters: every offset counts Unicode scalar values (Rust `char`s, not
-//! bytes), end exclusive, so "å" counts as one wherever the text goes.
+//! it), [`message`] tells the writer what kinds were found. The module is
+//! pure and works over characters: every offset counts Unicode scalar values
+//! (Rust `char`s, not bytes), end exclusive, so "å" counts as one wherever
+//! the text goes. One submodule per kind — `identity`, `phone`, `email`,
+//! `plate`, `names` — and `shape` for what public masking adds; the shared
+//! helpers (digits, word context, folding) are here.
 //!
 //! Precision matters as much as recall: a check that cries wolf at every
 //! date, time, permit or case code is switched off by its users. So each
@@ -65,6 +68,20 @@
 //! are never findings.
 
 use serde::{Deserialize, Serialize};
+
+mod email;
+mod identity;
+mod names;
+mod phone;
+mod plate;
+mod shape;
+
+use email::emails;
+use identity::identity_numbers;
+use names::registered_names;
+use phone::phone_numbers;
+use plate::plates;
+use shape::shaped_like_personal_data;
 
 /// What kind of personal data a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -198,68 +215,6 @@ fn mask_spans(text: &str, mut spans: Vec<(usize, usize)>) -> String {
     out
 }
 
-/// Character spans of words that look like personal data by shape alone: a
-/// 10- or 12-digit number of digits, `-` and `+`; a word with `@` and `.`;
-/// a number starting with 0 or +46 that, with the digit groups after it,
-/// has 8–12 digits.
-fn shaped_like_personal_data(text: &str) -> Vec<(usize, usize)> {
-    let c: Vec<char> = text.chars().collect();
-    let edge = |ch: char| matches!(ch, ',' | '.' | ';' | ':' | '(' | ')');
-    let numeric = |w: &[char]| w.iter().all(|ch| ch.is_ascii_digit() || matches!(ch, '-' | '+'));
-    let digits = |w: &[char]| w.iter().filter(|ch| ch.is_ascii_digit()).count();
-    // Words, without the punctuation around them.
-    let mut words = vec![];
-    let mut i = 0;
-    while i < c.len() {
-        if c[i].is_whitespace() {
-            i += 1;
-            continue;
-        }
-        let mut a = i;
-        while i < c.len() && !c[i].is_whitespace() {
-            i += 1;
-        }
-        let mut b = i;
-        while a < b && edge(c[a]) {
-            a += 1;
-        }
-        while b > a && edge(c[b - 1]) {
-            b -= 1;
-        }
-        if a < b {
-            words.push((a, b));
-        }
-    }
-    let mut out = vec![];
-    let mut k = 0;
-    while k < words.len() {
-        let (a, b) = words[k];
-        let w = &c[a..b];
-        if (w.contains(&'@') && w.contains(&'.')) || (numeric(w) && matches!(digits(w), 10 | 12)) {
-            out.push((a, b));
-            k += 1;
-            continue;
-        }
-        if w[0] == '0' || w.starts_with(&['+', '4', '6']) {
-            let (mut j, mut n) = (k, 0);
-            while j < words.len() && numeric(&c[words[j].0..words[j].1]) {
-                n += digits(&c[words[j].0..words[j].1]);
-                j += 1;
-                if n >= 8 {
-                    break;
-                }
-            }
-            if (8..=12).contains(&n) {
-                out.push((a, words[j - 1].1));
-                k = j;
-                continue;
-            }
-        }
-        k += 1;
-    }
-    out
-}
-
 /// A Swedish message for the person who wrote the text, naming the kinds
 /// found (never the values), or `None` when nothing was found.
 pub fn message(findings: &[Finding]) -> Option<String> {
@@ -275,17 +230,17 @@ pub fn message(findings: &[Finding]) -> Option<String> {
     ))
 }
 
-type Candidate = (FindingKind, usize, usize);
+pub(super) type Candidate = (FindingKind, usize, usize);
 
 // ---------------------------------------------------------------------------
 // Shared helpers over characters
 
-fn is_digit(c: &[char], i: usize) -> bool {
+pub(super) fn is_digit(c: &[char], i: usize) -> bool {
     c.get(i).is_some_and(char::is_ascii_digit)
 }
 
 /// End of the run of ASCII digits starting at `i`.
-fn digits_end(c: &[char], i: usize) -> usize {
+pub(super) fn digits_end(c: &[char], i: usize) -> usize {
     let mut j = i;
     while is_digit(c, j) {
         j += 1;
@@ -293,18 +248,18 @@ fn digits_end(c: &[char], i: usize) -> usize {
     j
 }
 
-fn digit(ch: char) -> u32 {
+pub(super) fn digit(ch: char) -> u32 {
     ch.to_digit(10).unwrap_or(0)
 }
 
 /// Punctuation that joins digits into one larger number (dates, ranges,
 /// decimals, paragraph references): a number next to it is part of something else.
-fn is_number_joiner(ch: char) -> bool {
+pub(super) fn is_number_joiner(ch: char) -> bool {
     matches!(ch, '-' | '–' | '/' | ':' | '.' | ',')
 }
 
 /// May a number start at `i`? Not inside a word or another number.
-fn left_ok(c: &[char], i: usize) -> bool {
+pub(super) fn left_ok(c: &[char], i: usize) -> bool {
     if i == 0 {
         return true;
     }
@@ -317,7 +272,7 @@ fn left_ok(c: &[char], i: usize) -> bool {
 
 /// May a number end at `e`? Not inside a word, and not continued by a
 /// joiner and more digits ("2021-09-17", "12.5", "3/4").
-fn right_ok(c: &[char], e: usize) -> bool {
+pub(super) fn right_ok(c: &[char], e: usize) -> bool {
     match c.get(e) {
         None => true,
         Some(ch) if ch.is_alphanumeric() => false,
@@ -325,13 +280,13 @@ fn right_ok(c: &[char], e: usize) -> bool {
     }
 }
 
-fn fold(ch: char) -> char {
+pub(super) fn fold(ch: char) -> char {
     ch.to_lowercase().next().unwrap_or(ch)
 }
 
 /// Up to `n` words before `start`, nearest first, lower-cased, with
 /// surrounding punctuation (but not inner dots: "reg.nr") removed.
-fn words_before(c: &[char], start: usize, n: usize) -> Vec<String> {
+pub(super) fn words_before(c: &[char], start: usize, n: usize) -> Vec<String> {
     let mut words = Vec::new();
     let mut i = start;
     while words.len() < n && i > 0 {
@@ -351,7 +306,7 @@ fn words_before(c: &[char], start: usize, n: usize) -> Vec<String> {
 }
 
 /// Up to `n` words from `end` on, nearest first, cleaned as in [`words_before`].
-fn words_after(c: &[char], end: usize, n: usize) -> Vec<String> {
+pub(super) fn words_after(c: &[char], end: usize, n: usize) -> Vec<String> {
     let mut words = Vec::new();
     let mut i = end;
     while words.len() < n && i < c.len() {
@@ -370,7 +325,7 @@ fn words_after(c: &[char], end: usize, n: usize) -> Vec<String> {
     words
 }
 
-fn clean_word(w: &[char]) -> String {
+pub(super) fn clean_word(w: &[char]) -> String {
     let keep = |ch: &char| ch.is_alphanumeric() || *ch == '§';
     let first = w.iter().position(keep).unwrap_or(w.len());
     let last = w.iter().rposition(keep).map_or(first, |p| p + 1);
@@ -380,520 +335,20 @@ fn clean_word(w: &[char]) -> String {
 // ---------------------------------------------------------------------------
 // Personal identity and coordination numbers
 
-fn identity_numbers(c: &[char], out: &mut Vec<Candidate>) {
-    let mut i = 0;
-    while i < c.len() {
-        if !c[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        let run = digits_end(c, i);
-        if left_ok(c, i)
-            && let Some(found) = identity_number_at(c, i, run)
-        {
-            out.push(found);
-        }
-        i = run;
-    }
-}
-
-/// The digits `c[i..run]` (a whole run) and what follows, read as an identity number.
-fn identity_number_at(c: &[char], i: usize, run: usize) -> Option<Candidate> {
-    let n = run - i;
-    let (digits, end): (Vec<char>, usize) = match n {
-        10 | 12 => (c[i..run].to_vec(), run),
-        6 | 8 => {
-            // "+" (100 years or older) only ever follows the six-digit form.
-            let sep = *c.get(run)?;
-            if !(matches!(sep, '-' | '–' | ' ' | '\u{a0}') || (sep == '+' && n == 6)) {
-                return None;
-            }
-            let tail = run + 1;
-            if digits_end(c, tail) != tail + 4 {
-                return None;
-            }
-            (c[i..run].iter().chain(&c[tail..tail + 4]).copied().collect(), tail + 4)
-        }
-        _ => return None,
-    };
-    if !right_ok(c, end) {
-        return None;
-    }
-    let century = if digits.len() == 12 {
-        let cc = digit(digits[0]) * 10 + digit(digits[1]);
-        if !(18..=20).contains(&cc) {
-            return None;
-        }
-        Some(cc)
-    } else {
-        None
-    };
-    let ten = &digits[digits.len() - 10..];
-    if !luhn(ten) {
-        return None;
-    }
-    let yy = digit(ten[0]) * 10 + digit(ten[1]);
-    let month = digit(ten[2]) * 10 + digit(ten[3]);
-    let day = digit(ten[4]) * 10 + digit(ten[5]);
-    let (day, kind) =
-        if day > 60 { (day - 60, FindingKind::CoordinationNumber) } else { (day, FindingKind::PersonalIdentityNumber) };
-    let leap = match century {
-        Some(cc) => is_leap(cc * 100 + yy),
-        // Without the century, 00 may be 1900 or 2000; either way possible.
-        None => yy.is_multiple_of(4),
-    };
-    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(month, leap) {
-        return None;
-    }
-    // A bare ten-digit number that starts with 0 and follows a phone word is a phone number.
-    if digits.len() == 10 && n == 10 && ten[0] == '0' && phone_context(c, i) {
-        return None;
-    }
-    Some((kind, i, end))
-}
-
-/// The Luhn check over the ten digits ÅÅMMDDNNNN.
-fn luhn(ten: &[char]) -> bool {
-    let sum: u32 = ten
-        .iter()
-        .enumerate()
-        .map(|(k, &ch)| {
-            let d = digit(ch) * if k % 2 == 0 { 2 } else { 1 };
-            d / 10 + d % 10
-        })
-        .sum();
-    sum.is_multiple_of(10)
-}
-
-fn is_leap(year: u32) -> bool {
-    year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400))
-}
-
-fn days_in_month(month: u32, leap: bool) -> u32 {
-    match month {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Phone numbers
-
 /// Is `w` one of the space-separated words in `list`?
-fn listed(list: &str, w: &str) -> bool {
+pub(super) fn listed(list: &str, w: &str) -> bool {
     list.split(' ').any(|x| x == w)
 }
 
 /// Does `w` start with one of the space-separated words in `list`?
-fn starts_listed(list: &str, w: &str) -> bool {
+pub(super) fn starts_listed(list: &str, w: &str) -> bool {
     list.split(' ').any(|x| w.starts_with(x))
-}
-
-/// Words right before a number that say it is a phone number.
-fn phone_context(c: &[char], start: usize) -> bool {
-    words_before(c, start, 3)
-        .iter()
-        .any(|w| listed("tel tfn telnr mob sms nås nummer", w) || starts_listed("tel. telefon mobil ring", w))
-}
-
-/// Words right before a number that say it is some other kind of number,
-/// or a week, a time or a year.
-fn other_number_context(c: &[char], start: usize) -> bool {
-    const STARTS: &str = "order diarie dnr faktura ärendenr ärendenummer kundnr kundnummer referens ref beställning \
-                          artikel serienummer avtal objekt organisationsnummer projekt postgiro";
-    const WORDS: &str =
-        "bg pg bankgiro plusgiro konto kontonummer orgnr org.nr id vecka veckorna v kl klockan år åren datum";
-    words_before(c, start, 2).iter().any(|w| starts_listed(STARTS, w) || listed(WORDS, w))
-}
-
-/// A separator between a phone number's digit groups at `k`: a space, a
-/// dash or an en dash, or a dash with a space on each side. Its length.
-fn phone_sep(c: &[char], k: usize) -> Option<usize> {
-    let dash = |k: usize| c.get(k).is_some_and(|&ch| matches!(ch, '-' | '–'));
-    let space = |k: usize| c.get(k).is_some_and(|&ch| matches!(ch, ' ' | '\u{a0}'));
-    if space(k) && dash(k + 1) && space(k + 2) {
-        Some(3)
-    } else if space(k) || dash(k) {
-        Some(1)
-    } else {
-        None
-    }
-}
-
-/// `j`, or past the separator at `j` when there is one.
-fn skip_sep(c: &[char], j: usize) -> usize {
-    j + phone_sep(c, j).unwrap_or(0)
-}
-
-/// The digit groups of a phone number as written.
-struct Groups {
-    /// Just past the last digit.
-    end: usize,
-    /// Digits in all.
-    total: usize,
-    /// Where each group starts, and how long it is.
-    starts: Vec<usize>,
-    lens: Vec<usize>,
-    /// The first non-space character of each separator.
-    seps: Vec<char>,
-}
-
-/// Digit groups from `j`, each separated by one separator, as long as the
-/// total stays within `max` digits.
-fn groups(c: &[char], mut j: usize, max: usize) -> Groups {
-    let mut g = Groups { end: j, total: 0, starts: Vec::new(), lens: Vec::new(), seps: Vec::new() };
-    loop {
-        let run = digits_end(c, j);
-        if run == j || g.total + (run - j) > max {
-            break;
-        }
-        g.total += run - j;
-        g.starts.push(j);
-        g.lens.push(run - j);
-        g.end = run;
-        match phone_sep(c, run) {
-            Some(n) if is_digit(c, run + n) => {
-                g.seps.push(c[run + n / 2]);
-                j = run + n;
-            }
-            _ => break,
-        }
-    }
-    g.seps.truncate(g.lens.len().saturating_sub(1));
-    g
-}
-
-fn phone_numbers(c: &[char], out: &mut Vec<Candidate>) {
-    let mut i = 0;
-    while i < c.len() {
-        match phone_at(c, i) {
-            Some(end) => {
-                out.push((FindingKind::PhoneNumber, i, end));
-                i = end;
-            }
-            None => i += 1,
-        }
-    }
-}
-
-/// A phone number starting at `i`: its end.
-fn phone_at(c: &[char], i: usize) -> Option<usize> {
-    let ch = c[i];
-    if !(ch == '+' || ch == '(' || ch == '0') || !left_ok(c, i) {
-        return None;
-    }
-    let end = if ch == '+' || (ch == '0' && c.get(i..i + 4) == Some(&['0', '0', '4', '6'][..])) {
-        // International: +46 or 0046, optional separator, optional (0), then 7–9 digits.
-        let mut j = if ch == '+' { i + 1 } else { i + 4 };
-        if ch == '+' {
-            if c.get(j..j + 2) != Some(&['4', '6'][..]) {
-                return None;
-            }
-            j += 2;
-        }
-        j = skip_sep(c, j);
-        if c.get(j..j + 3) == Some(&['(', '0', ')'][..]) {
-            j = skip_sep(c, j + 3);
-        }
-        if !is_digit(c, j) || c[j] == '0' {
-            return None;
-        }
-        let g = groups(c, j, 9);
-        if !(7..=9).contains(&g.total) {
-            return None;
-        }
-        g.end
-    } else if ch == '(' {
-        // "(08) 123 45 67": an area code in brackets.
-        let area = digits_end(c, i + 1);
-        if !(2..=4).contains(&(area - i - 1)) || c[i + 1] != '0' || c[i + 2] == '0' || c.get(area) != Some(&')') {
-            return None;
-        }
-        let j = skip_sep(c, area + 1);
-        let g = groups(c, j, 10 - (area - i - 1));
-        if g.total + (area - i - 1) < 8 {
-            return None;
-        }
-        g.end
-    } else {
-        // National: a single leading 0, 8–10 digits in all.
-        if !is_digit(c, i + 1) || c[i + 1] == '0' {
-            return None;
-        }
-        let g = groups(c, i, 10);
-        // The first group is an area code unless the number is written without
-        // separators: 08 or three or four digits. "010101-0101" has the shape of an
-        // identity number, "01 02 03 04" is a list.
-        if !(8..=10).contains(&g.total) {
-            return None;
-        }
-        let area_code = g.lens.len() == 1 || (3..=4).contains(&g.lens[0]) || (g.lens[0] == 2 && c[i + 1] == '8');
-        if !area_code || looks_like_time_range(c, &g) || looks_like_date(c, &g) {
-            return None;
-        }
-        g.end
-    };
-    if !right_ok(c, end) || other_number_context(c, i) {
-        return None;
-    }
-    Some(end)
-}
-
-/// The two-digit number at `k`.
-fn two_digits(c: &[char], k: usize) -> u32 {
-    digit(c[k]) * 10 + digit(c[k + 1])
-}
-
-/// "0900-1100", "0800 1600": two clock times, not a phone number.
-fn looks_like_time_range(c: &[char], g: &Groups) -> bool {
-    let hhmm = |k: usize| two_digits(c, k) <= 24 && two_digits(c, k + 2) < 60;
-    g.lens == [4, 4] && hhmm(g.starts[0]) && hhmm(g.starts[1])
-}
-
-/// "01-02-2023", "05 03 2024": a day, a month and a year.
-fn looks_like_date(c: &[char], g: &Groups) -> bool {
-    g.lens == [2, 2, 4]
-        && g.seps[0] == g.seps[1]
-        && (1..=31).contains(&two_digits(c, g.starts[0]))
-        && (1..=12).contains(&two_digits(c, g.starts[1]))
-        && matches!(two_digits(c, g.starts[2]), 19 | 20)
-}
-
-// ---------------------------------------------------------------------------
-// E-mail addresses
-
-fn emails(c: &[char], out: &mut Vec<Candidate>) {
-    let local = |ch: char| ch.is_alphanumeric() || matches!(ch, '.' | '_' | '%' | '+' | '-');
-    let domain = |ch: char| ch.is_alphanumeric() || matches!(ch, '.' | '-');
-    let mut last_end = 0;
-    for at in 0..c.len() {
-        if c[at] != '@' || at < last_end {
-            continue;
-        }
-        let mut start = at;
-        while start > last_end && local(c[start - 1]) {
-            start -= 1;
-        }
-        while start < at && matches!(c[start], '.' | '-') {
-            start += 1;
-        }
-        let mut end = at + 1;
-        while end < c.len() && domain(c[end]) {
-            end += 1;
-        }
-        while end > at + 1 && matches!(c[end - 1], '.' | '-') {
-            end -= 1;
-        }
-        if start == at || end == at + 1 {
-            continue;
-        }
-        let host: String = c[at + 1..end].iter().collect();
-        let labels: Vec<&str> = host.split('.').collect();
-        let tld = labels.last().copied().unwrap_or("");
-        if labels.len() < 2
-            || labels.iter().any(|l| l.is_empty())
-            || tld.chars().count() < 2
-            || !tld.chars().all(char::is_alphabetic)
-        {
-            continue;
-        }
-        out.push((FindingKind::Email, start, end));
-        last_end = end;
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Vehicle registration numbers
-
-/// Letters on Swedish plates: A–Z without I, Q and V.
-fn plate_letter(ch: char) -> bool {
-    let u = ch.to_ascii_uppercase();
-    u.is_ascii_uppercase() && !matches!(u, 'I' | 'Q' | 'V')
-}
-
-/// Three-letter abbreviations of Swedish authorities, laws and bodies that a
-/// council's text follows with a number ("SDF 12A" is not a car).
-const ABBREVIATIONS: &str = "SDF SDN SOL LSS OSL PBL BRB SFS SOU EBM BUF SKR SCB MSB NTU SSP SPF HSL LPT BID KBT FHM \
-                             BOX TEL NKI GDP EUR SEK ALT NUR AFS RPS NOA BBR JML DNR";
-
-/// Lower-case words that have a plate's letters and are not plates.
-const LOWER_WORDS: &str = "lgh bil rum hus box tel kap sal kvt";
-
-/// Words that make the number before or after them a vehicle's.
-fn is_vehicle_word(w: &str) -> bool {
-    const WORDS: &str = "bil bilen bilens bilar bilarna bilist bilisten bilförare bilföraren reg regnr reg.nr \
-                         reg.nummer mc mc:n epa taxi fordon skylt skylten skyltar kombi kombin suv suven pickup \
-                         pickupen släp släpet traktor traktorn bussen lastbil";
-    // Car makes; "volvon", "saaben", "bmw:n" count too.
-    const MAKES: &str = "volvo saab audi bmw vw volkswagen mercedes toyota kia tesla ford opel renault peugeot skoda \
-                         škoda seat nissan hyundai mazda dacia";
-    const STARTS: &str = "fordon registrerings nummerskylt moped motorcykel epa- a-traktor släpvagn husbil husvagn";
-    // Compounds: skåpbilen, polisbil, räddningsfordonet, nummerskylten.
-    const ENDS: [&str; 9] = ["bil", "bilen", "bilens", "bilar", "bilarna", "fordon", "fordonet", "skylt", "skylten"];
-    if listed(WORDS, w) || MAKES.split(' ').any(|m| w.starts_with(m) && w.len() <= m.len() + 3) {
-        return true;
-    }
-    if w.starts_with("mobil") || w.ends_with("mobil") || w.ends_with("mobilen") {
-        return false;
-    }
-    starts_listed(STARTS, w) || ENDS.iter().any(|s| w.len() > s.len() + 2 && w.ends_with(s))
-}
-
-/// Words right before a token that make it a code, not a plate: rooms,
-/// paragraphs, the numbered items of a plan, courses, models.
-fn is_code_word(w: &str) -> bool {
-    listed(
-        "nr nummer rum lokal sal ärende dnr kod koden order id ref paragraf § punkt bilaga bilagan linje buss \
-         tillstånd version hus port plan lgh avsnitt kapitel kurs kursen kurskod projekt projektet åtgärd åtgärden \
-         insats insatsen aktivitet mål delmål tabell figur modell typ blankett steg fas sida sidan",
-        w,
-    )
-}
-
-/// A plate shape at `i`: (end, letters as written, all in capitals).
-fn plate_shape(c: &[char], i: usize) -> Option<(usize, [char; 3], bool)> {
-    let letters = [*c.get(i)?, *c.get(i + 1)?, *c.get(i + 2)?];
-    if !letters.iter().all(|&l| plate_letter(l)) {
-        return None;
-    }
-    let upper = letters.iter().all(char::is_ascii_uppercase);
-    if !upper && !letters.iter().all(char::is_ascii_lowercase) {
-        return None;
-    }
-    let mut j = i + 3;
-    if c.get(j).is_some_and(|&s| s == ' ' || s == '-' || s == '\u{a0}') {
-        j += 1;
-    }
-    if !(is_digit(c, j) && is_digit(c, j + 1)) {
-        return None;
-    }
-    let last = *c.get(j + 2)?;
-    let last_ok = last.is_ascii_digit()
-        || (plate_letter(last) && !last.eq_ignore_ascii_case(&'O') && last.is_ascii_uppercase() == upper);
-    if !last_ok {
-        return None;
-    }
-    let end = j + 3;
-    Some((end, letters, upper))
-}
-
-/// How many words before and after a plate-shaped token are searched for a
-/// vehicle word: about the sentence, and the end of the one before
-/// ("Bilen stod kvar hela natten. ABC 123 syntes igen på morgonen.").
-const CONTEXT_BEFORE: usize = 12;
-const CONTEXT_AFTER: usize = 6;
-
-fn plates(c: &[char], out: &mut Vec<Candidate>) {
-    for i in 0..c.len() {
-        if !c[i].is_ascii_alphabetic() || (i > 0 && (c[i - 1].is_alphanumeric() || matches!(c[i - 1], '-' | '@'))) {
-            continue;
-        }
-        let Some((end, letters, upper)) = plate_shape(c, i) else { continue };
-        if !right_ok(c, end) || c.get(end) == Some(&'@') {
-            continue;
-        }
-        let word: String = letters.iter().collect();
-        let before = words_before(c, i, CONTEXT_BEFORE);
-        let after = words_after(c, end, CONTEXT_AFTER);
-        let context = before.iter().chain(&after).any(|w| is_vehicle_word(w));
-        let accept = if context {
-            upper || !listed(LOWER_WORDS, &word)
-        } else {
-            // Without a vehicle nearby only the newer shape, ending in a letter, is
-            // plate-like enough: "ABC 123" is also how an abbreviation and a number look.
-            upper
-                && c[end - 1].is_ascii_alphabetic()
-                && !listed(ABBREVIATIONS, &word)
-                && !before.first().is_some_and(|w| is_code_word(w))
-                && !used_alone(c, &letters)
-        };
-        if accept {
-            out.push((FindingKind::VehicleRegistration, i, end));
-        }
-    }
-}
-
-/// Are these three capitals used elsewhere in the text as a word of their
-/// own, not starting a plate shape? Then they are an abbreviation.
-fn used_alone(c: &[char], letters: &[char; 3]) -> bool {
-    (0..c.len().saturating_sub(2)).any(|k| {
-        c[k..k + 3] == letters[..]
-            && (k == 0 || !c[k - 1].is_alphanumeric())
-            && c.get(k + 3).is_none_or(|ch| !ch.is_alphanumeric())
-            && plate_shape(c, k).is_none()
-    })
-}
-
-// ---------------------------------------------------------------------------
-// Names of people in the register
-
-fn registered_names(c: &[char], names: &[&str], out: &mut Vec<Candidate>) {
-    let folded: Vec<char> = c.iter().map(|&ch| fold(ch)).collect();
-    // Names by the first two letters of their first word (one letter when it
-    // has only one), so that each word of the text is tried only against the
-    // few names that could start there: a register of hundreds stays fast.
-    let mut index: std::collections::HashMap<(char, Option<char>), Vec<Vec<Vec<char>>>> = Default::default();
-    for name in names {
-        let parts: Vec<Vec<char>> = name.split_whitespace().map(|p| p.chars().map(fold).collect()).collect();
-        if parts.is_empty() || parts.iter().map(Vec::len).sum::<usize>() < 2 {
-            continue;
-        }
-        let key = (parts[0][0], parts[0].get(1).copied());
-        index.entry(key).or_default().push(parts);
-    }
-    let mut i = 0;
-    while i < c.len() {
-        let mut end = None;
-        if i == 0 || !c[i - 1].is_alphanumeric() {
-            let keys = [(folded[i], folded.get(i + 1).copied()), (folded[i], None)];
-            for parts in keys.iter().filter_map(|k| index.get(k)).flatten() {
-                end = end.max(name_at(&folded, i, parts));
-            }
-        }
-        match end {
-            Some(e) => {
-                out.push((FindingKind::RegisteredName, i, e));
-                i = e;
-            }
-            None => i += 1,
-        }
-    }
-}
-
-/// The name's parts at `i` (folded text), white space between them, a whole
-/// word, with a genitive "s" or ":s" included: its end.
-fn name_at(folded: &[char], i: usize, parts: &[Vec<char>]) -> Option<usize> {
-    let mut j = i;
-    for (k, part) in parts.iter().enumerate() {
-        if k > 0 {
-            let ws = j;
-            while folded.get(j).is_some_and(|ch| ch.is_whitespace()) {
-                j += 1;
-            }
-            if j == ws {
-                return None;
-            }
-        }
-        if folded.get(j..j + part.len()) != Some(part.as_slice()) {
-            return None;
-        }
-        j += part.len();
-    }
-    let boundary = |e: usize| folded.get(e).is_none_or(|ch| !ch.is_alphanumeric());
-    for genitive in [&['s'][..], &[':', 's'][..]] {
-        let e = j + genitive.len();
-        if folded.get(j..e) == Some(genitive) && boundary(e) {
-            return Some(e);
-        }
-    }
-    boundary(j).then_some(j)
 }
 
 #[cfg(test)]
 mod tests {
     use super::FindingKind::*;
+    use super::identity::luhn;
     use super::*;
 
     /// (kind, text) of each finding.
