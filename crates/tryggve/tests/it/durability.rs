@@ -6,6 +6,7 @@
 use crate::helpers::*;
 use std::io::BufRead;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 const CYCLES: u64 = 6;
 const WRITERS: usize = 4;
@@ -75,8 +76,12 @@ async fn kill_while_writing(backend: Backend) {
                 })
             })
             .collect();
-        // Kill at a different moment each time, while the writers are busy.
-        tokio::time::sleep(std::time::Duration::from_millis(250 + 97 * cycle)).await;
+        // Once writes are being acknowledged, kill at a different moment each time.
+        let waiting = Instant::now();
+        while acked.lock().unwrap().len() == before && waiting.elapsed() < std::time::Duration::from_secs(20) {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50 + 97 * cycle)).await;
         server.kill().unwrap(); // SIGKILL
         server.wait().unwrap();
         for w in writers {
