@@ -58,6 +58,9 @@ pub enum DbError {
     /// A unique value (a name, a user name) is already taken.
     #[error("already exists")]
     Duplicate,
+    /// A reference points at a record that is no longer there (it was removed meanwhile).
+    #[error("a referenced record no longer exists")]
+    MissingReference,
     #[error("the database is not empty")]
     NotEmpty,
     #[error("unsupported database URL (use sqlite: or postgres://): {0}")]
@@ -72,6 +75,7 @@ impl From<sqlx::Error> for DbError {
     fn from(e: sqlx::Error) -> Self {
         match &e {
             sqlx::Error::Database(d) if d.is_unique_violation() => DbError::Duplicate,
+            sqlx::Error::Database(d) if d.is_foreign_key_violation() => DbError::MissingReference,
             sqlx::Error::RowNotFound => DbError::NotFound,
             _ => DbError::Sql(e),
         }

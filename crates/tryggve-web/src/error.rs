@@ -37,6 +37,14 @@ impl From<DbError> for AppError {
                 f.add("name", "Det namnet finns redan.");
                 AppError::Invalid(f)
             }
+            DbError::MissingReference => {
+                let mut f = FieldErrors::new();
+                f.add(
+                    "general",
+                    "Något som uppgiften hänvisar till finns inte längre. Ladda om sidan och försök igen.",
+                );
+                AppError::Invalid(f)
+            }
             other => AppError::Internal(format!("{other:?}")),
         }
     }

@@ -926,12 +926,18 @@ pub async fn decide(
         let receipt = serde_json::to_value(&receipt).map_err(internal)?;
         match s.db.import_pending_minutes(&user.actor(), p.id, &doc, &receipt).await {
             Ok(_) => Ok(back),
-            Err(tryggve_db::DbError::Duplicate) => {
+            Err(e @ (tryggve_db::DbError::Duplicate | tryggve_db::DbError::MissingReference)) => {
                 let mut errors = FieldErrors::new();
                 errors.add(
                     "general",
-                    "Någon av posterna har lagts in av någon annan sedan filen laddades upp, så ingenting \
-                     sparades. Ladda upp filen igen för ett nytt förslag.",
+                    if matches!(e, tryggve_db::DbError::Duplicate) {
+                        "Någon av posterna har lagts in av någon annan sedan filen laddades upp, så ingenting \
+                         sparades. Ladda upp filen igen för ett nytt förslag."
+                    } else {
+                        "Registret har ändrats sedan filen laddades upp: något som förslaget hänvisar till \
+                         (en organisation, person eller plats) finns inte längre, så ingenting sparades. \
+                         Ladda upp filen igen för ett nytt förslag."
+                    },
                 );
                 let page = review_page(&s, &user, &p, &stored, &lk, &posted, &errors);
                 Ok((StatusCode::CONFLICT, page).into_response())

@@ -86,3 +86,23 @@ both!(no_form_input_produces_a_server_error, |b| async move {
         }
     }
 });
+
+both!(a_reference_to_a_record_that_is_gone_is_named_not_a_server_error, |b| async move {
+    let app = TestApp::demo(b).await.unwrap();
+    let actor = tryggve_db::Actor::system(chrono::Utc::now().naive_utc());
+    let person = tryggve_core::register::Person {
+        id: tryggve_core::PersonId(0),
+        name: "Ny Person".into(),
+        title: String::new(),
+        organisation_id: Some(tryggve_core::OrgId(9999)),
+        email: String::new(),
+        phone: String::new(),
+        aliases: vec![],
+        staff: true,
+        version: 1,
+    };
+    // The database refuses it; the error says what kind of problem it is, so a page can explain it.
+    let e = app.db.create_person(&actor, &person).await.unwrap_err();
+    assert!(matches!(e, tryggve_db::DbError::MissingReference), "{e:?}");
+    assert!(app.db.people().await.unwrap().iter().all(|p| p.name != "Ny Person"), "nothing was written");
+});
