@@ -33,12 +33,31 @@ const ID_TABLES: &[&str] = &[
 ];
 
 impl Db {
-    /// Everything `viewer` may see. Password hashes only for administrators.
-    pub async fn export(&self, viewer: &Viewer) -> Result<ExportDocument> {
+    /// The register and the council records that minutes speak of, as
+    /// `viewer` may see them: councils, organisations, people, areas (without
+    /// geometry), collaborations, measures, priorities and meetings. What an
+    /// import of minutes resolves names against; no incidents, indicators or
+    /// other bulk of a whole export.
+    pub async fn register_and_records(&self, viewer: &Viewer) -> Result<ExportDocument> {
+        self.records(viewer, false).await
+    }
+
+    async fn records(&self, viewer: &Viewer, geometry: bool) -> Result<ExportDocument> {
         let mut doc = ExportDocument::empty();
         doc.councils = self.councils().await?;
         doc.organisations = self.organisations().await?;
         doc.people = self.people().await?;
+        doc.areas = if geometry { self.areas_with_geometry().await? } else { self.areas().await? };
+        doc.collaborations = self.collaborations(viewer, None).await?;
+        doc.measures = self.measures(viewer, None).await?;
+        doc.priorities = self.priorities(viewer, None).await?;
+        doc.meetings = self.meetings(viewer, None).await?;
+        Ok(doc)
+    }
+
+    /// Everything `viewer` may see. Password hashes only for administrators.
+    pub async fn export(&self, viewer: &Viewer) -> Result<ExportDocument> {
+        let mut doc = self.records(viewer, true).await?;
         doc.legal_references = self.legal_references().await?;
         doc.classification_defaults = self.classification_defaults().await?;
         doc.users = if viewer.is_admin() {
@@ -46,12 +65,7 @@ impl Db {
         } else {
             self.users().await?.into_iter().filter(|u| Some(u.id) == viewer.user_id).collect()
         };
-        doc.areas = self.areas_with_geometry().await?;
-        doc.collaborations = self.collaborations(viewer, None).await?;
-        doc.measures = self.measures(viewer, None).await?;
         doc.follow_ups = self.follow_ups(viewer, None).await?;
-        doc.priorities = self.priorities(viewer, None).await?;
-        doc.meetings = self.meetings(viewer, None).await?;
         doc.incident_categories = self.categories().await?;
         doc.incidents = self.incidents(viewer, &crate::situation::IncidentFilter::default()).await?;
         doc.indicators = self.indicators().await?;

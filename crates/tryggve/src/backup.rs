@@ -92,12 +92,7 @@ pub async fn restore(db: Db, url: &str, file: &Path, force: bool) -> anyhow::Res
             let tmp = std::env::temp_dir().join(format!("tryggve-restore-{}.db", std::process::id()));
             std::fs::copy(file, &tmp)?;
             let source = Db::connect(&format!("sqlite:{}", tmp.display())).await?;
-            let admin = tryggve_core::Viewer {
-                user_id: None,
-                organisation_id: None,
-                role: Some(tryggve_core::access::Role::Admin),
-            };
-            let doc = source.export(&admin).await;
+            let doc = source.export(&tryggve_core::Viewer::admin()).await;
             source.close().await;
             let _ = std::fs::remove_file(&tmp);
             let doc = doc?;

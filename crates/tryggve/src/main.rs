@@ -621,8 +621,7 @@ async fn import(db: &Db, file: &std::path::Path) -> anyhow::Result<()> {
 async fn import_minutes(db: &Db, file: &std::path::Path, dry_run: bool) -> anyhow::Result<()> {
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let draft = tryggve_import::minutes::read(&file_name(file), &bytes)?;
-    let admin = Viewer { user_id: None, organisation_id: None, role: Some(Role::Admin) };
-    let register = db.export(&admin).await?;
+    let register = db.register_and_records(&Viewer::admin()).await?;
     let proposal =
         tryggve_import::minutes::resolve(&draft, &register).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     if dry_run {

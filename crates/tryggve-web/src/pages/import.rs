@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 use tryggve_core::FieldErrors;
 use tryggve_core::Viewer;
-use tryggve_core::access::{Action, Classification, Role};
+use tryggve_core::access::{Action, Classification};
 use tryggve_core::export::ExportDocument;
 use tryggve_core::text::{self, MAX_LINE};
 
@@ -264,10 +264,6 @@ async fn load(
     Ok(p)
 }
 
-fn admin_viewer() -> Viewer {
-    Viewer { user_id: None, organisation_id: None, role: Some(Role::Admin) }
-}
-
 // ---- upload ----
 
 pub async fn upload_form(State(s): State<AppState>, user: CurrentUser) -> Response {
@@ -375,7 +371,7 @@ async fn take_upload(
             return refuse(&format!("Filen kunde inte läsas: {}", problems.join("; ")));
         }
     };
-    let register = s.db.export(&admin_viewer()).await?;
+    let register = s.db.register_and_records(&Viewer::admin()).await?;
     let proposal = match tryggve_import::minutes::resolve(&draft, &register) {
         Ok(p) => p,
         Err(e) => return refuse(&format!("Filen ser inte ut som ett protokoll: {e}.")),
@@ -399,7 +395,7 @@ fn clean_file_name(name: &str) -> String {
 
 /// Names of stored records the uploader may not read are not shown on the review page.
 async fn hide_what_the_uploader_may_not_see(s: &AppState, user: &CurrentUser, p: &mut Stored) -> Result<(), AppError> {
-    let seen = s.db.export(&user.viewer()).await?;
+    let seen = s.db.register_and_records(&user.viewer()).await?;
     let mut visible: BTreeSet<(&str, i64)> = BTreeSet::new();
     visible.extend(seen.councils.iter().map(|x| ("council", x.id.0)));
     visible.extend(seen.people.iter().map(|x| ("person", x.id.0)));
@@ -909,7 +905,7 @@ pub async fn decide(
                 return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
             }
         };
-        let stale = already_stored(&doc, &s.db.export(&admin_viewer()).await?);
+        let stale = already_stored(&doc, &s.db.register_and_records(&Viewer::admin()).await?);
         if !stale.is_empty() {
             let mut errors = FieldErrors::new();
             errors.add(
