@@ -125,6 +125,13 @@ fn is_staff(staff: &bool) -> bool {
     *staff
 }
 
+impl Person {
+    /// The name and the other spellings met in documents.
+    pub fn spellings(&self) -> impl Iterator<Item = &String> {
+        std::iter::once(&self.name).chain(&self.aliases)
+    }
+}
+
 /// A login. The password hash leaves the database only in an administrator's export.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct User {

@@ -159,7 +159,7 @@ impl Db {
     /// staff: shared free text must not mention them.
     pub async fn private_names(&self) -> Result<Vec<String>> {
         let people = select_all!(self, PERSON_COLS, "WHERE staff = FALSE ORDER BY id", map_person)?;
-        Ok(people.into_iter().flat_map(|p| std::iter::once(p.name).chain(p.aliases)).collect())
+        Ok(people.iter().flat_map(Person::spellings).cloned().collect())
     }
 
     pub async fn person(&self, id: PersonId) -> Result<Person> {

@@ -67,6 +67,9 @@ pub struct RetentionResult {
     pub count: u64,
 }
 
+/// An incident retention has already anonymised.
+const ANONYMISED_INCIDENT: &str = "(description = '' AND lon IS NULL AND reported_by IS NULL)";
+
 /// Closed measures (done, closed or cancelled) with no follow-up or change since $1.
 const QUIET_CLOSED_MEASURES: &str = "SELECT m.id FROM measures m WHERE m.status IN ('done', 'closed', 'cancelled') \
      AND m.created_at < $1 \
@@ -94,10 +97,15 @@ impl Db {
         let day = |t: NaiveDateTime| t.format("%Y-%m-%d").to_string();
 
         if let Some((cutoff, action)) = policy.incidents {
-            let n: i64 = on_tx!(tx, c => sqlx::query_scalar(
-                "SELECT COUNT(*) FROM incidents WHERE occurred_at < $1 \
-                 AND NOT (description = '' AND lon IS NULL AND reported_by IS NULL AND $2 = 'anonymised')")
-                .bind(cutoff).bind(action.as_str()).fetch_one(&mut *c).await?);
+            // Anonymising again what is already anonymised is no work and not counted.
+            let count = match action {
+                RetentionAction::Purge => "SELECT COUNT(*) FROM incidents WHERE occurred_at < $1".to_owned(),
+                RetentionAction::Anonymise => {
+                    format!("SELECT COUNT(*) FROM incidents WHERE occurred_at < $1 AND NOT {ANONYMISED_INCIDENT}")
+                }
+            };
+            let n: i64 = on_tx!(tx, c => sqlx::query_scalar(sqlx::AssertSqlSafe(count.clone()))
+                .bind(cutoff).fetch_one(&mut *c).await?);
             if !dry_run && n > 0 {
                 match action {
                     RetentionAction::Purge => on_tx!(tx, c => {
@@ -109,13 +117,14 @@ impl Db {
                         }
                         sqlx::query("DELETE FROM incidents WHERE occurred_at < $1").bind(cutoff).execute(&mut *c).await?;
                     }),
-                    RetentionAction::Anonymise => on_tx!(tx, c => {
-                        sqlx::query("UPDATE incidents SET description = '', lon = NULL, lat = NULL, reported_by = NULL, \
-                                     position_precision = CASE WHEN area_id IS NULL THEN 'unknown' ELSE 'area' END, \
-                                     version = version + 1 \
-                                     WHERE occurred_at < $1 AND NOT (description = '' AND lon IS NULL AND reported_by IS NULL)")
-                            .bind(cutoff).execute(&mut *c).await?;
-                    }),
+                    RetentionAction::Anonymise => {
+                        let update = sqlx::AssertSqlSafe(format!(
+                            "UPDATE incidents SET description = '', lon = NULL, lat = NULL, reported_by = NULL, \
+                             position_precision = CASE WHEN area_id IS NULL THEN 'unknown' ELSE 'area' END, \
+                             version = version + 1 WHERE occurred_at < $1 AND NOT {ANONYMISED_INCIDENT}"
+                        ));
+                        on_tx!(tx, c => { sqlx::query(update).bind(cutoff).execute(&mut *c).await?; });
+                    }
                 }
             }
             out.push(RetentionResult {

@@ -403,7 +403,7 @@ impl Resolver<'_> {
         let by_name = self
             .people
             .iter()
-            .flat_map(|p| std::iter::once(&p.name).chain(&p.aliases).map(move |n| (p.id, n)))
+            .flat_map(|p| p.spellings().map(move |n| (p.id, n)))
             .filter_map(|(id, n)| find_words(&hay, n).first().map(|at| (*at, id, n.clone())))
             .min_by_key(|(at, _, _)| *at);
         if let Some((_, id, n)) = by_name {

@@ -125,12 +125,7 @@ impl Lookups {
     /// Names (and other spellings) of the register's people who are not staff:
     /// they must not appear in shared free text.
     pub fn private_names(&self) -> Vec<String> {
-        self.people
-            .iter()
-            .filter(|p| !p.staff)
-            .flat_map(|p| std::iter::once(&p.name).chain(&p.aliases))
-            .cloned()
-            .collect()
+        self.people.iter().filter(|p| !p.staff).flat_map(Person::spellings).cloned().collect()
     }
 
     /// The classification a new record of `record_type` starts with.
