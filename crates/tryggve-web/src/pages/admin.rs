@@ -175,7 +175,7 @@ async fn defaults_page(
     let rows = tryggve_core::secrecy::RECORD_TYPES
         .iter()
         .map(|(t, label)| {
-            let (classification, legal_reference_id) = lk.default_classification_input(t);
+            let (classification, legal_reference_id) = lk.classification_input(t, "", "");
             DefaultRow { record_type: t, label, classification, legal_reference_id }
         })
         .collect();

@@ -175,10 +175,6 @@ impl Resource for Priority {
     async fn update(db: &Db, actor: &Actor, v: &Viewer, r: &Self) -> DbResult<()> {
         db.update_priority(actor, v, r).await
     }
-    fn defaults(lk: &Lookups, _: &CurrentUser) -> PriorityInput {
-        let (classification, legal_reference_id) = lk.default_classification_input(Self::RECORD_TYPE);
-        PriorityInput { classification, legal_reference_id, ..Default::default() }
-    }
     fn to_input(&self, _: &Lookups) -> PriorityInput {
         PriorityInput {
             council_id: self.council_id.to_string(),
@@ -326,10 +322,6 @@ impl Resource for Meeting {
     }
     async fn update(db: &Db, actor: &Actor, v: &Viewer, r: &Self) -> DbResult<()> {
         db.update_meeting(actor, v, r).await
-    }
-    fn defaults(lk: &Lookups, _: &CurrentUser) -> MeetingInput {
-        let (classification, legal_reference_id) = lk.default_classification_input(Self::RECORD_TYPE);
-        MeetingInput { classification, legal_reference_id, ..Default::default() }
     }
     fn to_input(&self, _: &Lookups) -> MeetingInput {
         MeetingInput {

@@ -137,10 +137,19 @@ impl Lookups {
             .unwrap_or_else(|| tryggve_core::secrecy::builtin_default(record_type))
     }
 
-    /// The classification and legal reference fields of a new form for `record_type`.
-    pub fn default_classification_input(&self, record_type: &str) -> (String, String) {
+    /// The classification and legal reference as given, where an empty
+    /// classification (a new form, an API client that leaves it out) takes
+    /// the record type's default, and its legal reference unless one is given.
+    pub fn classification_input(&self, record_type: &str, class: &str, legal: &str) -> (String, String) {
+        if !class.trim().is_empty() {
+            return (class.to_owned(), legal.to_owned());
+        }
         let d = self.classification_default(record_type);
-        (d.classification.as_str().to_owned(), d.legal_reference_id.map(|r| r.to_string()).unwrap_or_default())
+        let legal = match d.legal_reference_id {
+            Some(l) if legal.trim().is_empty() => l.to_string(),
+            _ => legal.to_owned(),
+        };
+        (d.classification.as_str().to_owned(), legal)
     }
 
     /// Options for a legal reference picker: the active references, and `current` even if retired.

@@ -101,8 +101,7 @@ impl Resource for Incident {
         place(db, &mut r).await?;
         db.update_incident(actor, v, &r).await
     }
-    fn defaults(lk: &Lookups, _user: &CurrentUser) -> IncidentInput {
-        let (classification, legal_reference_id) = lk.default_classification_input(Self::RECORD_TYPE);
+    fn defaults(_lk: &Lookups, _user: &CurrentUser) -> IncidentInput {
         let now = crate::auth::now();
         // The form shows Swedish local time; the server clock is UTC.
         let offset = tryggve_import::incidents::stockholm_offset_minutes(now.date());
@@ -112,8 +111,6 @@ impl Resource for Incident {
             time: local.format("%H:%M").to_string(),
             source_kind: SourceKind::PartnerObservation.as_str().into(),
             reliability: Reliability::Observed.as_str().into(),
-            classification,
-            legal_reference_id,
             ..Default::default()
         }
     }

@@ -22,13 +22,9 @@ pub fn check_classification(
     orgs: &[String],
     legal: &str,
 ) -> (Classification, Vec<OrgId>, Option<LegalRefId>) {
-    let default = lk.classification_default(record_type);
-    let (c, legal) = if class.trim().is_empty() {
-        let legal = if legal.trim().is_empty() { default.legal_reference_id } else { lk.check_legal(e, legal) };
-        (default.classification, legal)
-    } else {
-        (e.check("classification", Classification::parse(class)).unwrap_or_default(), lk.check_legal(e, legal))
-    };
+    let (class, legal) = lk.classification_input(record_type, class, legal);
+    let c = e.check("classification", Classification::parse(&class)).unwrap_or_default();
+    let legal = lk.check_legal(e, &legal);
     let orgs = lk.check_orgs(e, "restricted_to", orgs);
     let (orgs, legal) = tryggve_core::secrecy::check(c, orgs, legal, &lk.legal_references, e);
     (c, orgs, legal)
@@ -37,10 +33,7 @@ pub fn check_classification(
 /// The classification fields of a form; an empty classification (a new form
 /// prefilled from a link) shows the record type's default.
 pub fn classification_fields(record_type: &str, class: &str, orgs: &[String], legal: &str, lk: &Lookups) -> [Field; 3] {
-    let (class, legal) = match lk.default_classification_input(record_type) {
-        (c, l) if class.trim().is_empty() => (c, if legal.trim().is_empty() { l } else { legal.to_owned() }),
-        _ => (class.to_owned(), legal.to_owned()),
-    };
+    let (class, legal) = lk.classification_input(record_type, class, legal);
     let (class, legal) = (class.as_str(), legal.as_str());
     [
         Field::new("classification", "Klassning", "select", class)
@@ -110,10 +103,6 @@ impl Resource for Collaboration {
     }
     async fn update(db: &Db, actor: &Actor, v: &Viewer, r: &Self) -> DbResult<()> {
         db.update_collaboration(actor, v, r).await
-    }
-    fn defaults(lk: &Lookups, _: &CurrentUser) -> CollaborationInput {
-        let (classification, legal_reference_id) = lk.default_classification_input(Self::RECORD_TYPE);
-        CollaborationInput { classification, legal_reference_id, ..Default::default() }
     }
     fn to_input(&self, _: &Lookups) -> CollaborationInput {
         CollaborationInput {
@@ -288,10 +277,6 @@ impl Resource for Measure {
             Err(other) => return Err(other),
         }
         Ok(e)
-    }
-    fn defaults(lk: &Lookups, _: &CurrentUser) -> MeasureInput {
-        let (classification, legal_reference_id) = lk.default_classification_input(Self::RECORD_TYPE);
-        MeasureInput { classification, legal_reference_id, ..Default::default() }
     }
     fn to_input(&self, _: &Lookups) -> MeasureInput {
         let opt = |o: Option<i64>| o.map(|x| x.to_string()).unwrap_or_default();
